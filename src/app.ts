@@ -1,0 +1,283 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { compose, NoResponseError, type AnyStep, type Chain } from './chain.js'
+import { DEFAULT_BODY_LIMIT } from './body.js'
+import { configError, HttpError } from './errors.js'
+import type { Logger } from './logger.js'
+import { Reply, text } from './reply.js'
+import { IncomingRequest, type RouteRequest } from './request.js'
+import { MALFORMED, RouteTable, type CompiledRoute, type RouteEntry, type RoutingOptions } from './route-table.js'
+import { Router, routerState } from './router.js'
+import { sendReply, sendValue } from './send.js'
+import type { Step } from './step.js'
+import { Tracer } from './trace.js'
+
+/** Options for {@link createApp}. Every one is optional. */
+export interface AppOptions extends RoutingOptions {
+  /** Where errors, warnings and traces go. @default console */
+  logger?: Logger
+  /**
+   * Print each step of every request as it is entered and left. `true` writes to `logger.info`; a function
+   * receives each line. Also turned on by the environment variable `ROUTECHAIN_TRACE=1`. @default false
+   */
+  trace?: boolean | ((line: string) => void)
+  /** The largest request body the readers accept, in bytes (413 beyond it). @default 1048576 (1 MiB) */
+  bodyLimit?: number
+}
+
+/** Where to listen. */
+export interface ListenOptions {
+  /** The TCP port; 0 picks a free one. @default 0 */
+  port?: number
+  /** The address to bind. @default '127.0.0.1' */
+  host?: string
+}
+
+/** Options for {@link App.close}. */
+export interface CloseOptions {
+  /** How long in-flight requests may take to finish before their connections are cut, in ms. @default 10000 */
+  timeout?: number
+}
+
+/** Takes over error responses: return a response, or `undefined` to fall back to the default one. */
+export type ErrorHandler = (error: unknown, req: RouteRequest) => unknown
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function'
+}
+
+const NOT_FOUND: CompiledRoute = { chain: () => undefined, path: '(no route)', steps: [] }
+
+/**
+ * An app: the root {@link Router} plus the server side. Its `use` steps run before every route, and before
+ * the 404, 405 and OPTIONS answers.
+ */
+export class App<Ctx extends object = {}> extends Router<Ctx> {
+  readonly #logger: Logger
+  readonly #bodyLimit: number
+  readonly #routing: RoutingOptions
+  readonly #tracer: Tracer | undefined
+  readonly #servers = new Set<Server>()
+  #table: RouteTable | undefined
+  #missChain: Chain | undefined
+  #onError: ErrorHandler | undefined
+  #notFound: AnyStep = () => text('Not Found', { status: 404 })
+  #closing = false
+
+  constructor(options: AppOptions = {}) {
+    super()
+    const { logger = console, trace, bodyLimit = DEFAULT_BODY_LIMIT, ...routing } = options
+    if (!Number.isInteger(bodyLimit) || bodyLimit < 0) configError(`bodyLimit must be a whole number of bytes, got ${String(bodyLimit)}`)
+    this.#logger = logger
+    this.#bodyLimit = bodyLimit
+    this.#routing = routing
+    const tracing = trace ?? process.env.ROUTECHAIN_TRACE === '1'
+    if (tracing !== false) this.#tracer = new Tracer(typeof tracing === 'function' ? tracing : (line) => logger.info(line))
+  }
+
+  /** Sets the error handler; it runs for any error a step throws, before the default response. */
+  onError(handler: ErrorHandler): this {
+    if (typeof handler !== 'function') configError('onError() takes a function (error, req) => response | undefined')
+    this.#onError = handler
+    return this
+  }
+
+  /** Sets what answers a request no route matches. @default a 404 "Not Found" text reply */
+  notFound(step: Step): this {
+    if (typeof step !== 'function') configError('notFound() takes a step: (req) => response')
+    this.#notFound = step as AnyStep
+    return this
+  }
+
+  /** Every route: method, full path and step names, in registration order. */
+  routes(): RouteEntry[] {
+    return [...this.#build().entries]
+  }
+
+  /** Logs the routes as a table (through `logger.info`) and returns it. */
+  printRoutes(): string {
+    const rows = this.routes().map((r) => [r.method, r.path, r.steps.join(' → ')])
+    const all = [['METHOD', 'PATH', 'STEPS'], ...rows]
+    const widths = [0, 1].map((col) => Math.max(...all.map((row) => (row[col] as string).length)))
+    const table = all.map((row) => row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join('  ').trimEnd()).join('\n')
+    this.#logger.info(table)
+    return table
+  }
+
+  /**
+   * A `(req, res)` function for any `node:http` or `node:https` server. Reading it builds the route table,
+   * so misconfigured routes throw here, and routes can no longer be added.
+   */
+  get handler(): (req: IncomingMessage, res: ServerResponse) => void {
+    this.#build()
+    return this.#handle
+  }
+
+  /**
+   * Builds the route table and listens. Resolves to the `node:http` server once it accepts connections.
+   * @example const server = await app.listen({ port: 3000, host: '127.0.0.1' })
+   */
+  async listen(options: ListenOptions = {}): Promise<Server> {
+    const server = createServer(this.handler)
+    const { port = 0, host = '127.0.0.1' } = options
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    this.#servers.add(server)
+    server.once('close', () => this.#servers.delete(server))
+    return server
+  }
+
+  /** The port of the first server started by {@link App.listen}, handy after listening on port 0. */
+  get port(): number | undefined {
+    for (const server of this.#servers) return (server.address() as AddressInfo | null)?.port
+    return undefined
+  }
+
+  /**
+   * Stops accepting connections, lets in-flight requests finish (their connections then close), closes idle
+   * keep-alive connections, and cuts whatever is still open after `timeout`.
+   */
+  async close(options: CloseOptions = {}): Promise<void> {
+    const { timeout = 10_000 } = options
+    this.#closing = true
+    await Promise.all([...this.#servers].map((server) => new Promise<void>((resolve) => {
+      const timer = setTimeout(() => server.closeAllConnections(), timeout)
+      server.close(() => {
+        clearTimeout(timer)
+        resolve()
+      })
+      server.closeIdleConnections()
+    })))
+  }
+
+  #build(): RouteTable {
+    if (this.#table !== undefined) return this.#table
+    const tracer = this.#tracer
+    const composeSteps = tracer === undefined ? compose : (steps: readonly AnyStep[]) => compose(tracer.wrap(steps))
+    this.#table = new RouteTable(this[routerState], this.#routing, composeSteps)
+    const missStep: AnyStep = (req: IncomingRequest) => req.allow === undefined ? (this.#notFound as (r: RouteRequest) => unknown)(req) : answerAllowed(req)
+    this.#missChain = composeSteps([...this[routerState].uses, missStep])
+    return this.#table
+  }
+
+  // hot path: one lookup, one request object, then the chain; promises only if a step returns one
+  readonly #handle = (raw: IncomingMessage, res: ServerResponse): void => {
+    if (this.#closing) res.shouldKeepAlive = false
+    const table = this.#table as RouteTable
+    const method = raw.method as string
+    const url = raw.url as string
+    const found = table.find(method, url)
+    if (found === null || found === MALFORMED) {
+      this.#miss(raw, res, found === MALFORMED ? MALFORMED : table.allowed(url))
+      return
+    }
+    const req = new IncomingRequest(raw, found.params, found.querystring, this.#bodyLimit)
+    this.#run(req, res, found.route, found.route.chain)
+  }
+
+  #miss(raw: IncomingMessage, res: ServerResponse, allowed: string[] | typeof MALFORMED): void {
+    if (allowed === MALFORMED) {
+      sendReply(res, text('Bad Request: malformed URL', { status: 400 }), this.#streamFailed)
+      return
+    }
+    const url = raw.url as string
+    const query = url.indexOf('?')
+    const req = new IncomingRequest(raw, {}, query === -1 ? '' : url.slice(query + 1), this.#bodyLimit)
+    if (allowed.length > 0) req.allow = allowed
+    this.#run(req, res, NOT_FOUND, this.#missChain as Chain)
+  }
+
+  #run(req: IncomingRequest, res: ServerResponse, route: CompiledRoute, chain: Chain): void {
+    this.#tracer?.begin(req, req.method, req.url, route.path)
+    let out: unknown
+    try {
+      out = chain(req)
+    } catch (error) {
+      void this.#fail(req, res, route, error)
+      return
+    }
+    if (isThenable(out)) {
+      Promise.resolve(out).then((value) => this.#respond(req, res, route, value), (error: unknown) => this.#fail(req, res, route, error))
+    } else {
+      this.#respond(req, res, route, out)
+    }
+  }
+
+  #respond(req: IncomingRequest, res: ServerResponse, route: CompiledRoute, value: unknown): void {
+    if (value === undefined) {
+      void this.#fail(req, res, route, new NoResponseError())
+      return
+    }
+    try {
+      sendValue(res, value, this.#streamFailed)
+    } catch (error) {
+      void this.#fail(req, res, route, error)
+      return
+    }
+    this.#tracer?.end(req, res.statusCode)
+  }
+
+  async #fail(req: IncomingRequest, res: ServerResponse, route: CompiledRoute, error: unknown): Promise<void> {
+    if (res.headersSent) {
+      this.#logger.error(`${req.method} ${route.path}: failed after the response started; connection closed.`, error)
+      res.destroy()
+      return
+    }
+    let value: unknown
+    if (this.#onError !== undefined) {
+      try {
+        value = await this.#onError(error, req)
+      } catch (handlerError) {
+        this.#logger.error(`${req.method} ${route.path}: onError handler threw`, handlerError)
+      }
+    }
+    if (value === undefined) value = this.#defaultError(req, route, error)
+    try {
+      sendValue(res, value, this.#streamFailed)
+    } catch (sendError) {
+      this.#logger.error(`${req.method} ${route.path}: the error response could not be sent`, sendError)
+      sendReply(res, text('Internal Server Error', { status: 500 }), this.#streamFailed)
+    }
+    this.#tracer?.end(req, res.statusCode)
+  }
+
+  #defaultError(req: IncomingRequest, route: CompiledRoute, error: unknown): unknown {
+    const where = `${req.method} ${route.path} [${route.steps.join(', ')}]`
+    if (error instanceof NoResponseError) {
+      this.#logger.error(`${where}: the chain ended without a response (every step returned undefined); answered 500`)
+      return text('Internal Server Error', { status: 500 })
+    }
+    if (error instanceof HttpError) {
+      if (!error.expose) this.#logger.error(`${where}: ${error.status} ${error.message}`, error.cause ?? error)
+      return text(error.expose ? error.message : 'Internal Server Error', { status: error.status, headers: error.headers })
+    }
+    this.#logger.error(`${where}: a step threw; answered 500`, error)
+    return text('Internal Server Error', { status: 500 })
+  }
+
+  readonly #streamFailed = (error: Error): void => {
+    this.#logger.error('a streamed response failed after its headers were sent; connection closed.', error)
+  }
+}
+
+function answerAllowed(req: IncomingRequest): unknown {
+  const allow = (req.allow as string[]).join(', ')
+  if (req.method === 'OPTIONS') return new Reply(null, 204, { allow })
+  return text('Method Not Allowed', { status: 405, headers: { allow } })
+}
+
+/**
+ * Creates an app: the root router plus the `node:http` side.
+ * @example
+ * const app = createApp()
+ * app.get('/', () => 'ok')
+ * const server = await app.listen({ port: 3000 })
+ */
+export function createApp<Ctx extends object = {}>(options?: AppOptions): App<Ctx> {
+  return new App<Ctx>(options)
+}

@@ -1,0 +1,20 @@
+// Apps and routing
+export { App, createApp, type AppOptions, type CloseOptions, type ErrorHandler, type ListenOptions } from './app.js'
+export { Router, type Method, type Mountable } from './router.js'
+export type { RouteEntry, RoutingOptions } from './route-table.js'
+export type { Params } from './params.js'
+export type { Logger } from './logger.js'
+
+// Steps and chains
+export { defineStep, bodyLimit, type Step } from './step.js'
+export type { Next } from './chain.js'
+
+// Requests
+export type { RouteRequest, Query, AnyParams } from './request.js'
+export type { BodyOptions, FormFields } from './body.js'
+
+// Replies
+export { Reply, json, text, html, redirect, reply, type ReplyInit, type ReplyBody } from './reply.js'
+
+// Errors
+export { HttpError, RoutechainError, type HttpErrorOptions } from './errors.js'

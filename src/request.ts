@@ -1,0 +1,126 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import { parse as parseCookies } from 'cookie'
+import { HttpError } from './errors.js'
+import { isJsonType, mediaType, parseFields, parseJson, readBody, type BodyOptions, type FormFields } from './body.js'
+
+/** Query string fields; a repeated field becomes an array. */
+export type Query = Record<string, string | string[] | undefined>
+
+/** Path parameters when the path is not known to the type system. */
+export type AnyParams = Record<string, string | undefined>
+
+/**
+ * What every step receives. `P` is the shape of `params`, inferred from the route's path.
+ * Body readers cache their result: reading twice gives the same value.
+ */
+export interface RouteRequest<P extends object = AnyParams> {
+  /** The request method, upper case. */
+  readonly method: string
+  /** The request target as sent: path and query string. */
+  readonly url: string
+  /** The path part of `url`, still percent-encoded. */
+  readonly path: string
+  /** Path parameters, percent-decoded. */
+  readonly params: P
+  /** Query string fields, decoded; parsed on first use. */
+  readonly query: Query
+  /** Request headers, names in lower case. */
+  readonly headers: IncomingHttpHeaders
+  /** Cookies, parsed on first use. */
+  readonly cookies: Record<string, string | undefined>
+  /** The client's address as the socket sees it. */
+  readonly ip: string
+  /** The underlying `node:http` request. */
+  readonly raw: IncomingMessage
+  /** The largest body the readers accept, in bytes. A step may change it for the steps after it. */
+  bodyLimit: number
+  /** The body as JSON. 415 unless the content type is JSON, 400 if it does not parse, 413 if too large. */
+  json<T = unknown>(options?: BodyOptions): Promise<T>
+  /** The body as UTF-8 text. */
+  text(options?: BodyOptions): Promise<string>
+  /** An urlencoded form body. 415 unless the content type is `application/x-www-form-urlencoded`. */
+  form(options?: BodyOptions): Promise<FormFields>
+  /** The body as raw bytes. */
+  buffer(options?: BodyOptions): Promise<Buffer>
+}
+
+/** The request object routechain builds for each request; steps see it as a {@link RouteRequest}. */
+export class IncomingRequest implements RouteRequest {
+  readonly raw: IncomingMessage
+  readonly method: string
+  readonly url: string
+  readonly params: AnyParams
+  bodyLimit: number
+  /** Set on a request no route matched: the methods that do have a route for its path. */
+  allow: string[] | undefined
+  #querystring: string
+  #query: Query | undefined
+  #cookies: Record<string, string | undefined> | undefined
+  #body: Promise<Buffer> | undefined
+  #json: Promise<unknown> | undefined
+  #form: Promise<FormFields> | undefined
+
+  constructor(raw: IncomingMessage, params: AnyParams, querystring: string, bodyLimit: number) {
+    this.raw = raw
+    this.method = raw.method as string
+    this.url = raw.url as string
+    this.params = params
+    this.bodyLimit = bodyLimit
+    this.allow = undefined
+    this.#querystring = querystring
+  }
+
+  get path(): string {
+    const url = this.url
+    const end = url.indexOf('?')
+    return end === -1 ? url : url.slice(0, end)
+  }
+
+  get headers(): IncomingHttpHeaders {
+    return this.raw.headers
+  }
+
+  get ip(): string {
+    return this.raw.socket.remoteAddress ?? ''
+  }
+
+  get query(): Query {
+    return (this.#query ??= parseFields(this.#querystring))
+  }
+
+  get cookies(): Record<string, string | undefined> {
+    if (this.#cookies === undefined) {
+      const header = this.raw.headers.cookie
+      this.#cookies = header === undefined ? {} : parseCookies(header)
+    }
+    return this.#cookies
+  }
+
+  buffer(options?: BodyOptions): Promise<Buffer> {
+    return (this.#body ??= readBody(this.raw, options?.limit ?? this.bodyLimit))
+  }
+
+  async text(options?: BodyOptions): Promise<string> {
+    return (await this.buffer(options)).toString('utf8')
+  }
+
+  json<T = unknown>(options?: BodyOptions): Promise<T> {
+    this.#json ??= this.#expect(isJsonType(mediaType(this.raw)), 'application/json')
+      .then(() => this.buffer(options))
+      .then(parseJson)
+    return this.#json as Promise<T>
+  }
+
+  form(options?: BodyOptions): Promise<FormFields> {
+    this.#form ??= this.#expect(mediaType(this.raw) === 'application/x-www-form-urlencoded', 'application/x-www-form-urlencoded')
+      .then(() => this.text(options))
+      .then(parseFields)
+    return this.#form
+  }
+
+  #expect(matches: boolean, expected: string): Promise<void> {
+    if (matches) return Promise.resolve()
+    const got = mediaType(this.raw) || 'none'
+    return Promise.reject(new HttpError(415, `expected a ${expected} body, got content-type ${got}`))
+  }
+}

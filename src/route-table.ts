@@ -1,0 +1,135 @@
+import { METHODS } from 'node:http'
+import FindMyWay from 'find-my-way'
+import type { AnyStep, Chain } from './chain.js'
+import { stepName } from './chain.js'
+import { configError } from './errors.js'
+import type { RouterState } from './router.js'
+
+/** A route as `app.routes()` lists it: method, full path through mounts, and the names of its steps. */
+export interface RouteEntry {
+  /** The method, or `ALL` for a route added with `all()`. */
+  readonly method: string
+  /** The full path, prefixes included. */
+  readonly path: string
+  /** The names of the steps that run, in order: app `use` steps, each router's `use` steps, the route's own. */
+  readonly steps: readonly string[]
+}
+
+/** What the table stores for a route: its chain, composed once, and how to name it in logs. */
+export interface CompiledRoute {
+  readonly chain: Chain
+  readonly path: string
+  readonly steps: readonly string[]
+}
+
+/** The route-table options passed through to find-my-way. */
+export interface RoutingOptions {
+  /** `/a/` matches `/a`. @default false */
+  ignoreTrailingSlash?: boolean
+  /** `//a` matches `/a`. @default false */
+  ignoreDuplicateSlashes?: boolean
+  /** Paths match case-sensitively. @default true */
+  caseSensitive?: boolean
+  /** The longest path parameter matched, in characters; longer ones do not match (404). @default 100 */
+  maxParamLength?: number
+}
+
+interface FlatRoute {
+  readonly methods: readonly string[]
+  readonly path: string
+  readonly steps: readonly AnyStep[]
+}
+
+/** The answer of {@link RouteTable.find}: a route with its params, nothing, or a malformed URL. */
+export type Lookup = { route: CompiledRoute; params: Record<string, string>; querystring: string } | null | typeof MALFORMED
+
+/** Returned by lookups when the URL cannot be decoded. */
+export const MALFORMED: unique symbol = Symbol('malformed url')
+
+const MAX_MOUNT_DEPTH = 64
+
+function joinPath(prefix: string, path: string): string {
+  return prefix !== '' && path === '/' ? prefix : prefix + path
+}
+
+function flatten(state: RouterState, prefix: string, uses: readonly AnyStep[], depth: number, into: FlatRoute[]): FlatRoute[] {
+  if (depth > MAX_MOUNT_DEPTH) configError(`mounts nest deeper than ${MAX_MOUNT_DEPTH} levels at "${prefix}": is a router mounted inside itself?`)
+  const chainUses = [...uses, ...state.uses]
+  for (const route of state.routes) {
+    into.push({ methods: route.methods, path: joinPath(prefix, route.path), steps: [...chainUses, ...route.steps] })
+  }
+  for (const mount of state.mounts) flatten(mount.router, prefix + mount.prefix, chainUses, depth + 1, into)
+  return into
+}
+
+function freeze(state: RouterState): void {
+  state.frozen = true
+  for (const mount of state.mounts) freeze(mount.router)
+}
+
+function noop(): void {}
+
+function passQuerystring(querystring: string): string {
+  return querystring
+}
+
+/**
+ * The app's route table: every route of the router tree, flattened through mounts, each chain composed once.
+ * find-my-way finds the route; the table stores what it runs.
+ */
+export class RouteTable {
+  readonly #router: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>
+  readonly #methods: string[]
+  /** Every route, in registration order. */
+  readonly entries: readonly RouteEntry[]
+
+  constructor(root: RouterState, options: RoutingOptions, composeSteps: (steps: readonly AnyStep[]) => Chain) {
+    // find-my-way hands back the raw query string; requests parse it only when a step reads `query`
+    this.#router = FindMyWay({ ...options, onBadUrl: noop, querystringParser: passQuerystring as never })
+    const routes = flatten(root, '', [], 0, [])
+    freeze(root)
+    const explicitHead = new Set(routes.filter((r) => r.methods.includes('HEAD')).map((r) => r.path))
+    const methods = new Set<string>()
+    const entries: RouteEntry[] = []
+    for (const flat of routes) {
+      const steps = flat.steps.map(stepName)
+      const compiled: CompiledRoute = { chain: composeSteps(flat.steps), path: flat.path, steps }
+      const registered = flat.methods.includes('GET') && !explicitHead.has(flat.path) ? [...flat.methods, 'HEAD'] : flat.methods
+      for (const method of registered) {
+        this.#on(method, flat.path, compiled)
+        methods.add(method)
+      }
+      const method = flat.methods === METHODS ? 'ALL' : flat.methods.join(',')
+      entries.push({ method, path: flat.path, steps })
+    }
+    this.#methods = [...methods]
+    this.entries = entries
+  }
+
+  /** Finds the route for a method and request target (path and query string). */
+  find(method: string, url: string): Lookup {
+    const found = this.#router.find(method as FindMyWay.HTTPMethod, url)
+    if (found === null) return null
+    if (found.store === null) return MALFORMED
+    return { route: found.store as CompiledRoute, params: found.params as Record<string, string>, querystring: found.searchParams as unknown as string }
+  }
+
+  /** The methods that have a route for this URL, for `Allow`; {@link MALFORMED} when the URL cannot be decoded. */
+  allowed(url: string): string[] | typeof MALFORMED {
+    const allow: string[] = []
+    for (const method of this.#methods) {
+      const found = this.find(method, url)
+      if (found === MALFORMED) return MALFORMED
+      if (found !== null) allow.push(method)
+    }
+    return allow
+  }
+
+  #on(method: string, path: string, route: CompiledRoute): void {
+    try {
+      this.#router.on(method as FindMyWay.HTTPMethod, path, noop, route)
+    } catch (error) {
+      configError(`cannot add route ${method} ${path}: ${(error as Error).message}. Each method and path may be registered once; check the path syntax`)
+    }
+  }
+}
