@@ -89,7 +89,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     return this
   }
 
-  /** Every route: method, full path and step names, in registration order. */
+  /** Every route: method, full path and step names; each router's own routes, then those of its mounts. */
   routes(): RouteEntry[] {
     return [...this.#build().entries]
   }
@@ -254,7 +254,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     }
     if (error instanceof HttpError) {
       if (!error.expose) this.#logger.error(`${where}: ${error.status} ${error.message}`, error.cause ?? error)
-      return text(error.expose ? error.message : 'Internal Server Error', { status: error.status, headers: error.headers })
+      return error.toReply()
     }
     this.#logger.error(`${where}: a step threw; answered 500`, error)
     return text('Internal Server Error', { status: 500 })

@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http'
+import { Reply, TEXT_TYPE } from './reply.js'
 
 /** Options for {@link HttpError}. */
 export interface HttpErrorOptions {
@@ -49,6 +50,12 @@ export class HttpError extends RoutechainError {
     this.status = status
     this.expose = options.expose ?? status < 500
     this.headers = options.headers ?? {}
+  }
+
+  /** The response this error becomes: its status, its headers, and its message when exposed. */
+  toReply(): Reply {
+    const body = this.expose ? this.message : statusText(this.status)
+    return new Reply(body, this.status, { ...this.headers, 'content-type': TEXT_TYPE })
   }
 }
 

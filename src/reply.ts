@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http'
-import { configError } from './errors.js'
+import { configError, HttpError } from './errors.js'
 
 /** Status and headers for a reply. Header names are case-insensitive; they are stored in lower case. */
 export interface ReplyInit {
@@ -115,7 +115,10 @@ function isStream(value: object): boolean {
     typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
 }
 
-/** Turns anything a step may return into a {@link Reply}; `undefined` is not a response and is refused. */
+/**
+ * Turns anything a step may return into a {@link Reply}. A returned `HttpError` answers as if thrown;
+ * any other returned `Error` is rethrown.
+ */
 export function toReply(value: unknown): Reply {
   if (value instanceof Reply) return value
   switch (typeof value) {
@@ -125,6 +128,9 @@ export function toReply(value: unknown): Reply {
       if (value === null) return new Reply(null, 204)
       if (value instanceof Uint8Array) return new Reply(value, 200, { 'content-type': BYTES_TYPE })
       if (value instanceof Response) return fromWebResponse(value)
+      // a returned error means the same as a thrown one, rather than being serialised as `{}`
+      if (value instanceof HttpError) return value.toReply()
+      if (value instanceof Error) throw value
       if (isStream(value)) return new Reply(value as ReplyBody, 200, { 'content-type': BYTES_TYPE })
       return new Reply(JSON.stringify(value), 200, { 'content-type': JSON_TYPE })
     }

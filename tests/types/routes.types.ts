@@ -1,0 +1,96 @@
+// Type tests: compiled by `npm test` (tsc), never run. Lines under `@ts-expect-error` must fail to compile.
+import { createApp, defineStep, Router, text, type Params, type RouteRequest } from '../../src/index.js'
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false
+function expectType<T extends true>(): T | undefined { return undefined }
+
+// Params are inferred from the path literal.
+expectType<Equal<Params<'/post/:id'>, { id: string }>>()
+expectType<Equal<Params<'/users/:userId/posts/:postId'>, { userId: string; postId: string }>>()
+expectType<Equal<Params<'/flights/:from-:to'>, { from: string; to: string }>>()
+expectType<Equal<Params<'/files/:name(^\\d+).png'>, { name: string }>>()
+expectType<Equal<Params<'/post/:id?'>, { id?: string }>>()
+expectType<Equal<Params<'/static/*'>, { '*': string }>>()
+expectType<Equal<Params<'/time::hour'>, {}>>()
+expectType<Equal<Params<'/'>, {}>>()
+
+interface User { name: string; permissions: string[] }
+
+const authenticate = defineStep<{ user: User }>((req) => {
+  if (req.headers.authorization !== 'Bearer t') return text('unauthenticated', { status: 401 })
+  req.user = { name: 'alice', permissions: ['post:read'] }
+  return undefined
+})
+
+function authorise(needed: string[]) {
+  return function authorise(req: RouteRequest & { user: User }) {
+    if (!needed.every((p) => req.user.permissions.includes(p))) return text('forbidden', { status: 403 })
+    return undefined
+  }
+}
+
+const app = createApp()
+
+// What a step adds is visible, typed, to the steps after it; params come from the path.
+app.get('/post/:id', authenticate, authorise(['post:read']), (req) => {
+  const id: string = req.params.id
+  const name: string = req.user.name
+  return { id, name }
+})
+
+// A step that needs what an earlier step adds cannot come first.
+// @ts-expect-error authorise needs req.user, which nothing before it adds
+app.get('/post/:id', authorise(['post:read']), () => 'no')
+
+// A param the path does not have is an error.
+// @ts-expect-error the path has no :slug
+app.get('/post/:id', (req) => req.params.slug)
+
+// Before authenticate runs, req.user does not exist.
+// @ts-expect-error user is added only by authenticate, which comes later
+app.get('/early', (req) => req.user, authenticate, () => 'x')
+
+// route() with one or several methods threads types the same way.
+app.route(['GET', 'POST'], '/thing/:thingId', authenticate, (req) => `${req.params.thingId} ${req.user.name}`)
+
+// Onion steps get next(), which resolves to a Reply they can change.
+app.use(async (_req, next) => {
+  const res = await next()
+  res.headers['x-seen'] = '1'
+  const status: number = res.status
+  return status >= 500 ? text('sorry', { status }) : res
+})
+
+// Params flow through a typed mount prefix.
+app.mount('/users/:userId', (users) => {
+  users.get('/posts/:postId', (req) => {
+    const both: { userId: string; postId: string } = req.params
+    return both
+  })
+  // @ts-expect-error the mount path and route path have no :missing
+  users.get('/x', (req) => req.params.missing)
+})
+
+// A router declares its mount prefix and context explicitly.
+const posts = new Router<{ user: User }, '/users/:userId'>()
+posts.get('/likes/:likeId', (req) => `${req.params.userId} ${req.params.likeId} ${req.user.name}`)
+
+// Many steps still type-check (past the threaded overloads, against the route's request).
+const noop = (): undefined => undefined
+app.get('/long/:id', noop, noop, noop, noop, noop, noop, noop, noop, noop, (req) => req.params.id)
+
+// Body readers are typed.
+app.post('/echo', async (req) => {
+  const data = await req.json<{ title: string }>()
+  const title: string = data.title
+  const form = await req.form()
+  const field: string | string[] | undefined = form.title
+  return { title, field }
+})
+
+// @ts-expect-error steps must be functions
+app.get('/bad', 'not a step')
+
+// A plain step first does not let a later step's needs leak into what the chain has.
+// @ts-expect-error noop adds nothing, so authorise still lacks req.user
+app.get('/leak', noop, authorise(['post:read']), () => 'no')
