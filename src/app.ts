@@ -66,6 +66,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
 
   constructor(options: AppOptions = {}) {
     super()
+    this[routerState].isApp = true
     const { logger = console, trace, bodyLimit = DEFAULT_BODY_LIMIT, ...routing } = options
     if (!Number.isInteger(bodyLimit) || bodyLimit < 0) configError(`bodyLimit must be a whole number of bytes, got ${String(bodyLimit)}`)
     this.#logger = logger
@@ -146,9 +147,12 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     const { timeout = 10_000 } = options
     this.#closing = true
     await Promise.all([...this.#servers].map((server) => new Promise<void>((resolve) => {
-      const timer = setTimeout(() => server.closeAllConnections(), timeout)
+      const cut = setTimeout(() => server.closeAllConnections(), timeout)
+      // a connection that was busy when close() began turns idle once its response is out: close it then
+      const sweep = setInterval(() => server.closeIdleConnections(), 20)
       server.close(() => {
-        clearTimeout(timer)
+        clearTimeout(cut)
+        clearInterval(sweep)
         resolve()
       })
       server.closeIdleConnections()
@@ -171,7 +175,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     const table = this.#table as RouteTable
     const method = raw.method as string
     const url = raw.url as string
-    const found = table.find(method, url)
+    const found = url === '*' ? null : table.find(method, url)
     if (found === null || found === MALFORMED) {
       this.#miss(raw, res, found === MALFORMED ? MALFORMED : table.allowed(url))
       return
@@ -266,7 +270,9 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
 }
 
 function answerAllowed(req: IncomingRequest): unknown {
-  const allow = (req.allow as string[]).join(', ')
+  const methods = req.allow as string[]
+  // OPTIONS is always answered, so it is always allowed
+  const allow = (methods.includes('OPTIONS') ? methods : [...methods, 'OPTIONS']).join(', ')
   if (req.method === 'OPTIONS') return new Reply(null, 204, { allow })
   return text('Method Not Allowed', { status: 405, headers: { allow } })
 }

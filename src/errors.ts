@@ -55,7 +55,9 @@ export class HttpError extends RoutechainError {
   /** The response this error becomes: its status, its headers, and its message when exposed. */
   toReply(): Reply {
     const body = this.expose ? this.message : statusText(this.status)
-    return new Reply(body, this.status, { ...this.headers, 'content-type': TEXT_TYPE })
+    const headers: OutgoingHttpHeaders = { 'content-type': TEXT_TYPE }
+    for (const [name, value] of Object.entries(this.headers)) if (value !== undefined) headers[name.toLowerCase()] = value
+    return new Reply(body, this.status, headers)
   }
 }
 

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http'
-import { configError, HttpError } from './errors.js'
+import { configError } from './errors.js'
 
 /** Status and headers for a reply. Header names are case-insensitive; they are stored in lower case. */
 export interface ReplyInit {
@@ -116,8 +116,8 @@ function isStream(value: object): boolean {
 }
 
 /**
- * Turns anything a step may return into a {@link Reply}. A returned `HttpError` answers as if thrown;
- * any other returned `Error` is rethrown.
+ * Turns anything a step may return into a {@link Reply}. A returned `Error` (an `HttpError` too) is
+ * thrown, so it is handled, logged and shown exactly as if the step had thrown it.
  */
 export function toReply(value: unknown): Reply {
   if (value instanceof Reply) return value
@@ -129,7 +129,6 @@ export function toReply(value: unknown): Reply {
       if (value instanceof Uint8Array) return new Reply(value, 200, { 'content-type': BYTES_TYPE })
       if (value instanceof Response) return fromWebResponse(value)
       // a returned error means the same as a thrown one, rather than being serialised as `{}`
-      if (value instanceof HttpError) return value.toReply()
       if (value instanceof Error) throw value
       if (isStream(value)) return new Reply(value as ReplyBody, 200, { 'content-type': BYTES_TYPE })
       return new Reply(JSON.stringify(value), 200, { 'content-type': JSON_TYPE })

@@ -88,19 +88,24 @@ export class RouteTable {
     this.#router = FindMyWay({ ...options, onBadUrl: noop, querystringParser: passQuerystring as never })
     const routes = flatten(root, '', [], 0, [])
     freeze(root)
-    const explicitHead = new Set(routes.filter((r) => r.methods.includes('HEAD')).map((r) => r.path))
     const methods = new Set<string>()
     const entries: RouteEntry[] = []
+    const getRoutes: CompiledRoute[] = []
     for (const flat of routes) {
       const steps = flat.steps.map(stepName)
       const compiled: CompiledRoute = { chain: composeSteps(flat.steps), path: flat.path, steps }
-      const registered = flat.methods.includes('GET') && !explicitHead.has(flat.path) ? [...flat.methods, 'HEAD'] : flat.methods
-      for (const method of registered) {
+      for (const method of flat.methods) {
         this.#on(method, flat.path, compiled)
         methods.add(method)
       }
-      const method = flat.methods === METHODS ? 'ALL' : flat.methods.join(',')
-      entries.push({ method, path: flat.path, steps })
+      if (flat.methods.includes('GET')) getRoutes.push(compiled)
+      entries.push({ method: flat.methods === METHODS ? 'ALL' : flat.methods.join(','), path: flat.path, steps })
+    }
+    // GET routes answer HEAD too, unless a HEAD route of the same shape was given (whatever its param names)
+    for (const route of getRoutes) {
+      if (this.#router.hasRoute('HEAD', route.path)) continue
+      this.#on('HEAD', route.path, route)
+      methods.add('HEAD')
     }
     this.#methods = [...methods]
     this.entries = entries
@@ -116,6 +121,7 @@ export class RouteTable {
 
   /** The methods that have a route for this URL, for `Allow`; {@link MALFORMED} when the URL cannot be decoded. */
   allowed(url: string): string[] | typeof MALFORMED {
+    if (url === '*') return [...this.#methods] // `OPTIONS *` asks about the server as a whole
     const allow: string[] = []
     for (const method of this.#methods) {
       const found = this.find(method, url)

@@ -23,12 +23,14 @@ export interface RouterState {
   readonly mounts: { readonly prefix: string; readonly router: RouterState }[]
   /** Set once an app serving this router has built its table; later changes throw. */
   frozen: boolean
+  /** Set for an App, which cannot be mounted: its own options and handlers would be ignored there. */
+  isApp: boolean
 }
 
 /** The key under which a router exposes its state to the app that mounts it. */
 export const routerState: unique symbol = Symbol('routechain.router')
 
-/** Anything that can be mounted: a {@link Router} (an App cannot be mounted into another). */
+/** Anything that can be mounted: a {@link Router}. Mounting an App throws. */
 export interface Mountable {
   readonly [routerState]: RouterState
 }
@@ -69,7 +71,7 @@ function checkPrefix(prefix: string): string {
  * app.mount('/post', posts)
  */
 export class Router<Ctx extends object = {}, Prefix extends string = ''> implements Mountable {
-  readonly #state: RouterState = { uses: [], routes: [], mounts: [], frozen: false }
+  readonly #state: RouterState = { uses: [], routes: [], mounts: [], frozen: false, isApp: false }
 
   /** @internal read by the app that serves this router */
   get [routerState](): RouterState {
@@ -107,6 +109,9 @@ export class Router<Ctx extends object = {}, Prefix extends string = ''> impleme
       configError(`mount("${prefix}", …) takes a Router or a function that fills one`)
     }
     if (child[routerState] === this.#state) configError(`a router cannot be mounted into itself (at "${prefix}")`)
+    if (child[routerState].isApp) {
+      configError(`mount("${prefix}", …) was given an App: mount a Router instead (an app's onError, notFound and options would be ignored there)`)
+    }
     this.#state.mounts.push({ prefix: normalised, router: child[routerState] })
     return this
   }

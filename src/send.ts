@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import { Readable, pipeline } from 'node:stream'
-import { JSON_TYPE, Reply, TEXT_TYPE, toReply, type ReplyBody } from './reply.js'
+import { JSON_TYPE, TEXT_TYPE, toReply, type Reply, type ReplyBody } from './reply.js'
 
 function toReadable(body: Exclude<ReplyBody, string | Uint8Array | null>): NodeJS.ReadableStream {
   if (body instanceof ReadableStream) return Readable.fromWeb(body as import('node:stream/web').ReadableStream)
@@ -29,7 +29,7 @@ export function sendValue(res: ServerResponse, value: unknown, onStreamError: (e
     res.end(value)
     return
   }
-  if (typeof value === 'object' && value !== null && !(value instanceof Reply) && isPlainData(value)) {
+  if (typeof value === 'object' && value !== null && isPlainData(value)) {
     const body = JSON.stringify(value)
     res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) })
     res.end(body)
