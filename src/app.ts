@@ -180,7 +180,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
       this.#miss(raw, res, found === MALFORMED ? MALFORMED : table.allowed(url))
       return
     }
-    const req = new IncomingRequest(raw, found.params, found.querystring, this.#bodyLimit)
+    const req = new IncomingRequest(raw, res, found.params, found.querystring, this.#bodyLimit)
     this.#run(req, res, found.route, found.route.chain)
   }
 
@@ -191,7 +191,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     }
     const url = raw.url as string
     const query = url.indexOf('?')
-    const req = new IncomingRequest(raw, {}, query === -1 ? '' : url.slice(query + 1), this.#bodyLimit)
+    const req = new IncomingRequest(raw, res, {}, query === -1 ? '' : url.slice(query + 1), this.#bodyLimit)
     if (allowed.length > 0) req.allow = allowed
     this.#run(req, res, NOT_FOUND, this.#missChain as Chain)
   }

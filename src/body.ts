@@ -15,14 +15,19 @@ export interface BodyOptions {
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
 function tooLarge(limit: number): HttpError {
-  // close the connection rather than read and discard the rest of an oversized upload
   return new HttpError(413, `request body is larger than ${limit} bytes`, { headers: { connection: 'close' } })
 }
 
-/** Reads the whole body of a request into one Buffer, refusing it with 413 once it passes `limit` bytes. */
-export function readBody(raw: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Reads the whole body of a request into one Buffer, refusing it with 413 once it passes `limit` bytes.
+ * `stopped` is called when the body is left unread, so the connection is not kept alive for the rest of it.
+ */
+export function readBody(raw: IncomingMessage, limit: number, stopped: () => void): Promise<Buffer> {
   const declared = raw.headers['content-length']
-  if (declared !== undefined && Number(declared) > limit) return Promise.reject(tooLarge(limit))
+  if (declared !== undefined && Number(declared) > limit) {
+    stopped()
+    return Promise.reject(tooLarge(limit))
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -37,6 +42,7 @@ export function readBody(raw: IncomingMessage, limit: number): Promise<Buffer> {
       if (size > limit) {
         cleanup()
         raw.pause()
+        stopped()
         reject(tooLarge(limit))
         return
       }

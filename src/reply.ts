@@ -92,7 +92,7 @@ export function html(body: string, init?: ReplyInit): Reply {
  * @example return redirect('/login')
  */
 export function redirect(location: string, status = 303): Reply {
-  if (status < 300 || status > 399) configError(`redirect() takes a 3xx status, got ${status}`)
+  if (!Number.isInteger(status) || status < 300 || status > 399) configError(`redirect() takes a 3xx status, got ${String(status)}`)
   return new Reply(null, status, { location })
 }
 
@@ -102,10 +102,7 @@ export function redirect(location: string, status = 303): Reply {
  */
 export function reply(body: unknown, init?: ReplyInit): Reply {
   const converted = toReply(body)
-  const headers = initHeaders(init, undefined)
-  if (headers['content-type'] === undefined && converted.headers['content-type'] !== undefined) {
-    headers['content-type'] = converted.headers['content-type']
-  }
+  const headers = { ...converted.headers, ...initHeaders(init, undefined) }
   return new Reply(converted.body, initStatus(init, converted.status), headers)
 }
 

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import { parse as parseCookies } from 'cookie'
 import { HttpError } from './errors.js'
 import { isJsonType, mediaType, parseFields, parseJson, readBody, type BodyOptions, type FormFields } from './body.js'
@@ -60,8 +60,11 @@ export class IncomingRequest implements RouteRequest {
   #json: Promise<unknown> | undefined
   #form: Promise<FormFields> | undefined
 
-  constructor(raw: IncomingMessage, params: AnyParams, querystring: string, bodyLimit: number) {
+  readonly #res: ServerResponse
+
+  constructor(raw: IncomingMessage, res: ServerResponse, params: AnyParams, querystring: string, bodyLimit: number) {
     this.raw = raw
+    this.#res = res
     this.method = raw.method as string
     this.url = raw.url as string
     this.params = params
@@ -97,7 +100,9 @@ export class IncomingRequest implements RouteRequest {
   }
 
   buffer(options?: BodyOptions): Promise<Buffer> {
-    return (this.#body ??= readBody(this.raw, options?.limit ?? this.bodyLimit))
+    // a body left unread closes the connection rather than have node read and discard the rest of it
+    this.#body ??= readBody(this.raw, options?.limit ?? this.bodyLimit, () => { this.#res.shouldKeepAlive = false })
+    return this.#body
   }
 
   async text(options?: BodyOptions): Promise<string> {

@@ -52,6 +52,9 @@ function configCode(fn: () => unknown): string | undefined {
   return undefined
 }
 
+/** undici options for a request whose second body read would hang if the body were not cached: fail instead. */
+const HANG_GUARD = { headersTimeout: 5000, bodyTimeout: 5000 }
+
 const JSON_HEADERS = { 'content-type': 'application/json' }
 const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded' }
 
@@ -82,7 +85,7 @@ json('gives the same object on a second read, in the same step or a later one', 
     },
   ])
   await withServer(app, async (server) => {
-    const res = await server.fetch('/', { method: 'POST', headers: JSON_HEADERS, body: '{"a":1}' })
+    const res = await server.fetch('/', { method: 'POST', headers: JSON_HEADERS, body: '{"a":1}', ...HANG_GUARD })
     assert.equal(JSON.parse(res.body), { same: true, text: '{"a":1}' })
     assert.equal(first, { a: 1 })
   })
@@ -151,7 +154,7 @@ json('answers 400 again on a second read of invalid JSON', async () => {
     return outcomes
   }])
   await withServer(app, async (server) => {
-    const res = await server.fetch('/', { method: 'POST', headers: JSON_HEADERS, body: '{' })
+    const res = await server.fetch('/', { method: 'POST', headers: JSON_HEADERS, body: '{', ...HANG_GUARD })
     assert.equal(JSON.parse(res.body), ['400', '400'])
   })
 })
@@ -185,7 +188,7 @@ text('reads a multi-byte character split across chunks', async () => {
 text('gives the same text on a second read', async () => {
   const app = postApp([async (req) => [await req.text(), await req.text()]])
   await withServer(app, async (server) => {
-    const res = await server.fetch('/', { method: 'POST', body: 'once' })
+    const res = await server.fetch('/', { method: 'POST', body: 'once', ...HANG_GUARD })
     assert.equal(JSON.parse(res.body), ['once', 'once'])
   })
 })
@@ -242,7 +245,7 @@ form('gives the same fields object on a second read', async () => {
     return { same: a === (await req.form()), a }
   }])
   await withServer(app, async (server) => {
-    const res = await server.fetch('/', { method: 'POST', headers: FORM_HEADERS, body: 'x=1' })
+    const res = await server.fetch('/', { method: 'POST', headers: FORM_HEADERS, body: 'x=1', ...HANG_GUARD })
     assert.equal(JSON.parse(res.body), { same: true, a: { x: '1' } })
   })
 })
@@ -269,7 +272,7 @@ buffer('gives the raw bytes of the body, unchanged', async () => {
   const bytes = Buffer.from([0x00, 0xff, 0xfe, 0x80, 0x7f, 0xc3])
   const app = postApp([async (req) => ({ hex: (await req.buffer()).toString('hex'), isBuffer: Buffer.isBuffer(await req.buffer()) })])
   await withServer(app, async (server) => {
-    const res = await server.fetch('/', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes })
+    const res = await server.fetch('/', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes, ...HANG_GUARD })
     assert.equal(JSON.parse(res.body), { hex: bytes.toString('hex'), isBuffer: true })
   })
 })
@@ -285,7 +288,7 @@ buffer('joins a body sent in several chunks', async () => {
 buffer('gives the same Buffer on a second read', async () => {
   const app = postApp([async (req) => ({ same: (await req.buffer()) === (await req.buffer()) })])
   await withServer(app, async (server) => {
-    const res = await server.fetch('/', { method: 'POST', body: 'abc' })
+    const res = await server.fetch('/', { method: 'POST', body: 'abc', ...HANG_GUARD })
     assert.equal(JSON.parse(res.body), { same: true })
   })
 })
@@ -376,6 +379,25 @@ appLimit('refuses a limit that is not a whole number of bytes with ERR_ROUTECHAI
     assert.is(configCode(() => createApp({ bodyLimit: limit })), 'ERR_ROUTECHAIN_CONFIG', String(limit))
   }
   assert.is(configCode(() => createApp({ bodyLimit: 0 })), undefined)
+})
+
+appLimit('closes the connection after an oversized chunked body even when a step catches the 413 (#2)', async () => {
+  const app = postApp([
+    async (req) => {
+      try {
+        await req.buffer()
+        return 'read'
+      } catch {
+        return 'caught'
+      }
+    },
+  ], { bodyLimit: 4 })
+  await withServer(app, async (server) => {
+    const res = await server.fetch('/', { method: 'POST', body: chunked('0123', '4567', '89') })
+    assert.is(res.body, 'caught')
+    assert.is(res.headers.connection, 'close')
+    await assertStillServes(server)
+  })
 })
 
 appLimit.run()

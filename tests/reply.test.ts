@@ -294,6 +294,11 @@ redirectSuite('throws a config error for a status that is not 3xx', () => {
   assert.is(configCode(() => redirect('/x', 299)), 'ERR_ROUTECHAIN_CONFIG')
 })
 
+redirectSuite('throws a config error for a status that is not a whole number', () => {
+  assert.is(configCode(() => redirect('/x', 301.5)), 'ERR_ROUTECHAIN_CONFIG')
+  assert.is(configCode(() => redirect('/x', Number.NaN)), 'ERR_ROUTECHAIN_CONFIG')
+})
+
 redirectSuite.run()
 
 // ---------------------------------------------------------------------------------------------
@@ -317,6 +322,16 @@ replySuite('uses the content type from the headers over the one of the body kind
   assert.is(res.headers['content-length'], undefined)
   assert.is(res.body, 'a,b\n1,2\n')
   assert.is(reply('x', { headers: new Headers({ 'content-type': 'text/markdown' }) }).headers['content-type'], 'text/markdown')
+})
+
+replySuite('keeps every header of a web Response it wraps, with the given headers on top', async () => {
+  const response = new Response('hi', { headers: [['x-kept', 'yes'], ['set-cookie', 'a=1'], ['set-cookie', 'b=2'], ['x-over', 'old']] })
+  const res = await answer(() => reply(response, { status: 202, headers: { 'x-over': 'new' } }))
+  assert.is(res.status, 202)
+  assert.is(res.headers['x-kept'], 'yes')
+  assert.is(res.headers['x-over'], 'new')
+  assert.equal(res.headers['set-cookie'], ['a=1', 'b=2'])
+  assert.is(res.body, 'hi')
 })
 
 replySuite('answers 204 for a null body unless given a status', () => {
@@ -384,7 +399,10 @@ head('never starts an async generator it does not send', async () => {
   let started = false
   const { app } = appWith(() => (async function* () {
     started = true
-    for (;;) yield 'forever'
+    for (;;) {
+      yield 'forever'
+      await new Promise((resolve) => setImmediate(resolve))
+    }
   })())
   await withServer(app, async (server) => {
     const res = await settles(server.fetch('/', { method: 'HEAD' }), 'HEAD on an endless generator')
