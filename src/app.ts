@@ -180,8 +180,9 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
       this.#miss(raw, res, found === MALFORMED ? MALFORMED : table.allowed(url))
       return
     }
-    const req = new IncomingRequest(raw, res, found.params, found.querystring, this.#bodyLimit)
-    this.#run(req, res, found.route, found.route.chain)
+    const route = found.store
+    const req = new IncomingRequest(raw, res, found.params, found.searchParams, this.#bodyLimit)
+    this.#run(req, res, route, route.chain)
   }
 
   #miss(raw: IncomingMessage, res: ServerResponse, allowed: string[] | typeof MALFORMED): void {

@@ -40,8 +40,16 @@ interface FlatRoute {
   readonly steps: readonly AnyStep[]
 }
 
+/** A found route: find-my-way's own answer, handed on as it is so a lookup allocates nothing more. */
+export interface FoundRoute {
+  readonly store: CompiledRoute
+  readonly params: Record<string, string>
+  /** The raw query string (find-my-way's `querystringParser` here passes it through unparsed). */
+  readonly searchParams: string
+}
+
 /** The answer of {@link RouteTable.find}: a route with its params, nothing, or a malformed URL. */
-export type Lookup = { route: CompiledRoute; params: Record<string, string>; querystring: string } | null | typeof MALFORMED
+export type Lookup = FoundRoute | null | typeof MALFORMED
 
 /** Returned by lookups when the URL cannot be decoded. */
 export const MALFORMED: unique symbol = Symbol('malformed url')
@@ -90,7 +98,6 @@ export class RouteTable {
     freeze(root)
     const methods = new Set<string>()
     const entries: RouteEntry[] = []
-    const getRoutes: CompiledRoute[] = []
     for (const flat of routes) {
       const steps = flat.steps.map(stepName)
       const compiled: CompiledRoute = { chain: composeSteps(flat.steps), path: flat.path, steps }
@@ -98,14 +105,7 @@ export class RouteTable {
         this.#on(method, flat.path, compiled)
         methods.add(method)
       }
-      if (flat.methods.includes('GET')) getRoutes.push(compiled)
       entries.push({ method: flat.methods === METHODS ? 'ALL' : flat.methods.join(','), path: flat.path, steps })
-    }
-    // GET routes answer HEAD too, unless a HEAD route of the same shape was given (whatever its param names)
-    for (const route of getRoutes) {
-      if (this.#router.hasRoute('HEAD', route.path)) continue
-      this.#on('HEAD', route.path, route)
-      methods.add('HEAD')
     }
     this.#methods = [...methods]
     this.entries = entries
@@ -113,21 +113,26 @@ export class RouteTable {
 
   /** Finds the route for a method and request target (path and query string). */
   find(method: string, url: string): Lookup {
-    const found = this.#router.find(method as FindMyWay.HTTPMethod, url)
+    let found = this.#router.find(method as FindMyWay.HTTPMethod, url)
+    // GET routes answer HEAD unless a HEAD route matched: looked up here rather than registered twice
+    if (found === null && method === 'HEAD') found = this.#router.find('GET', url)
     if (found === null) return null
     if (found.store === null) return MALFORMED
-    return { route: found.store as CompiledRoute, params: found.params as Record<string, string>, querystring: found.searchParams as unknown as string }
+    return found as unknown as FoundRoute
   }
 
   /** The methods that have a route for this URL, for `Allow`; {@link MALFORMED} when the URL cannot be decoded. */
   allowed(url: string): string[] | typeof MALFORMED {
-    if (url === '*') return [...this.#methods] // `OPTIONS *` asks about the server as a whole
+    if (url === '*') { // `OPTIONS *` asks about the server as a whole
+      return this.#methods.includes('GET') && !this.#methods.includes('HEAD') ? [...this.#methods, 'HEAD'] : [...this.#methods]
+    }
     const allow: string[] = []
     for (const method of this.#methods) {
       const found = this.find(method, url)
       if (found === MALFORMED) return MALFORMED
       if (found !== null) allow.push(method)
     }
+    if (allow.includes('GET') && !allow.includes('HEAD')) allow.push('HEAD')
     return allow
   }
 
