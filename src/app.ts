@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { compose, NoResponseError, type AnyStep, type Chain } from './chain.js'
+import { compose, NoResponseError, stepName, type AnyStep, type Chain } from './chain.js'
 import { DEFAULT_BODY_LIMIT } from './body.js'
 import { configError, HttpError } from './errors.js'
 import type { Logger } from './logger.js'
@@ -46,7 +46,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
-const NOT_FOUND: CompiledRoute = { chain: () => undefined, path: '(no route)', steps: [] }
+const NOT_FOUND: CompiledRoute = { chain: undefined, path: '(no route)', steps: [] }
 
 /**
  * An app: the root {@link Router} plus the server side. Its `use` steps run before every route, and before
@@ -92,7 +92,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
 
   /** Every route: method, full path and step names; each router's own routes, then those of its mounts. */
   routes(): RouteEntry[] {
-    return [...this.#build().entries]
+    return this.#build().entries()
   }
 
   /** Logs the routes as a table (through `logger.info`) and returns it. */
@@ -182,7 +182,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     }
     const route = found.store
     const req = new IncomingRequest(raw, res, found.params, found.searchParams, this.#bodyLimit)
-    this.#run(req, res, route, route.chain)
+    this.#run(req, res, route, route.chain ?? table.chainOf(route))
   }
 
   #miss(raw: IncomingMessage, res: ServerResponse, allowed: string[] | typeof MALFORMED): void {
@@ -252,7 +252,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   }
 
   #defaultError(req: IncomingRequest, route: CompiledRoute, error: unknown): unknown {
-    const where = `${req.method} ${route.path} [${route.steps.join(', ')}]`
+    const where = `${req.method} ${route.path} [${route.steps.map(stepName).join(', ')}]`
     if (error instanceof NoResponseError) {
       this.#logger.error(`${where}: the chain ended without a response (every step returned undefined); answered 500`)
       return text('Internal Server Error', { status: 500 })

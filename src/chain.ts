@@ -36,6 +36,25 @@ function toNextResult(value: unknown): Reply {
 
 function ignore(): void {}
 
+/** Turns what the rest of a chain gave (a value, a promise, or a throw) into the promise `next()` returns. */
+function toNextPromise(run: () => unknown): Promise<Reply> {
+  let out: unknown
+  try {
+    out = run()
+    if (!isThenable(out)) return Promise.resolve(toNextResult(out))
+  } catch (error) {
+    out = Promise.reject(error)
+  }
+  const rest = Promise.resolve(out).then(toNextResult)
+  rest.catch(ignore) // the step may never await it; its rejection still reaches whoever does
+  return rest
+}
+
+/** One call of an onion step: whether it has run the rest of the chain yet, and that run's promise. */
+interface OnionCall {
+  rest: Promise<Reply> | undefined
+}
+
 /**
  * Composes steps into one chain, once, at registration. The chain rule: steps run in order; the first
  * non-`undefined` value is the response; a step that declares a second parameter gets `next()`, which
@@ -53,32 +72,46 @@ export function compose(steps: readonly AnyStep[]): Chain {
       if (onion[index] === true) return runOnion(req, index)
       const out = (callables[index] as Callable)(req)
       if (out === undefined) continue
-      if (isThenable(out)) {
-        const following = index + 1
-        return Promise.resolve(out).then((value) => (value === undefined ? runFrom(req, following) : value))
-      }
-      return out
+      return isThenable(out) ? continueAfter(req, out, index + 1) : out
+    }
+    return undefined
+  }
+
+  // Once a step has gone async, the rest runs in this one async function: awaiting each step here is
+  // cheaper than chaining a `.then` per step, whose promises would each adopt the next.
+  async function continueAfter(req: object, pending: PromiseLike<unknown>, start: number): Promise<unknown> {
+    const first = await pending
+    if (first !== undefined) return first
+    for (let index = start; index < count; index++) {
+      if (onion[index] === true) return await runOnion(req, index)
+      let out = (callables[index] as Callable)(req)
+      if (isThenable(out)) out = await out
+      if (out !== undefined) return out
     }
     return undefined
   }
 
   function runOnion(req: object, index: number): unknown {
     const step = callables[index] as Callable
-    let rest: Promise<Reply> | undefined
+    const call: OnionCall = { rest: undefined }
     const next: Next = () => {
-      if (rest !== undefined) {
+      if (call.rest !== undefined) {
         throw new RoutechainError('ERR_ROUTECHAIN_NEXT_TWICE', `next() was called twice in step "${stepName(step)}"`)
       }
-      rest = new Promise<unknown>((resolve) => resolve(runFrom(req, index + 1))).then(toNextResult)
-      rest.catch(ignore) // the step may never await it; its rejection still reaches whoever does
-      return rest
-    }
-    const settle = (value: unknown): unknown => {
-      if (value !== undefined) return value
-      return rest ?? runFrom(req, index + 1)
+      call.rest = toNextPromise(() => runFrom(req, index + 1))
+      return call.rest
     }
     const out = step(req, next)
-    return isThenable(out) ? Promise.resolve(out).then(settle) : settle(out)
+    if (isThenable(out)) return settleOnion(req, index, call, out)
+    if (out !== undefined) return out
+    return call.rest ?? runFrom(req, index + 1)
+  }
+
+  async function settleOnion(req: object, index: number, call: OnionCall, pending: PromiseLike<unknown>): Promise<unknown> {
+    const out = await pending
+    if (out !== undefined) return out
+    // a step that awaited next() and returned nothing passes on what the rest answered
+    return await (call.rest ?? runFrom(req, index + 1))
   }
 
   return (req) => runFrom(req, 0)

@@ -15,11 +15,11 @@ export interface RouteEntry {
   readonly steps: readonly string[]
 }
 
-/** What the table stores for a route: its chain, composed once, and how to name it in logs. */
+/** What the table stores for a route: its steps, its chain (composed on its first request), its full path. */
 export interface CompiledRoute {
-  readonly chain: Chain
   readonly path: string
-  readonly steps: readonly string[]
+  readonly steps: readonly AnyStep[]
+  chain: Chain | undefined
 }
 
 /** The route-table options passed through to find-my-way. */
@@ -88,27 +88,39 @@ function passQuerystring(querystring: string): string {
 export class RouteTable {
   readonly #router: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>
   readonly #methods: string[]
-  /** Every route, in registration order. */
-  readonly entries: readonly RouteEntry[]
+  readonly #routes: readonly FlatRoute[]
+  readonly #composeSteps: (steps: readonly AnyStep[]) => Chain
 
   constructor(root: RouterState, options: RoutingOptions, composeSteps: (steps: readonly AnyStep[]) => Chain) {
+    this.#composeSteps = composeSteps
     // find-my-way hands back the raw query string; requests parse it only when a step reads `query`
     this.#router = FindMyWay({ ...options, onBadUrl: noop, querystringParser: passQuerystring as never })
     const routes = flatten(root, '', [], 0, [])
     freeze(root)
     const methods = new Set<string>()
-    const entries: RouteEntry[] = []
     for (const flat of routes) {
-      const steps = flat.steps.map(stepName)
-      const compiled: CompiledRoute = { chain: composeSteps(flat.steps), path: flat.path, steps }
+      const compiled: CompiledRoute = { path: flat.path, steps: flat.steps, chain: undefined }
       for (const method of flat.methods) {
         this.#on(method, flat.path, compiled)
         methods.add(method)
       }
-      entries.push({ method: flat.methods === METHODS ? 'ALL' : flat.methods.join(','), path: flat.path, steps })
     }
     this.#methods = [...methods]
-    this.entries = entries
+    this.#routes = routes
+  }
+
+  /** Every route: each router's own, then those of its mounts. */
+  entries(): RouteEntry[] {
+    return this.#routes.map((flat) => ({
+      method: flat.methods === METHODS ? 'ALL' : flat.methods.join(','),
+      path: flat.path,
+      steps: flat.steps.map(stepName),
+    }))
+  }
+
+  /** A route's chain, composed on its first request (once; registering thousands of routes stays cheap). */
+  chainOf(route: CompiledRoute): Chain {
+    return (route.chain ??= this.#composeSteps(route.steps))
   }
 
   /** Finds the route for a method and request target (path and query string). */
