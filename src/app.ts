@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { compose, NoResponseError, stepName, type AnyStep, type Chain } from './chain.js'
-import { DEFAULT_BODY_LIMIT } from './body.js'
-import { configError, HttpError } from './errors.js'
+import { resolveOptions, type AppOptions } from './app-options.js'
+import { compose, NoResponseError, type AnyStep, type Chain } from './chain.js'
+import { configError } from './errors.js'
+import { errorReply, type ErrorHandler } from './error-reply.js'
 import type { Logger } from './logger.js'
 import { Reply, text } from './reply.js'
 import { IncomingRequest, type RouteRequest } from './request.js'
@@ -10,20 +11,8 @@ import { MALFORMED, RouteTable, type CompiledRoute, type RouteEntry, type Routin
 import { Router, routerState } from './router.js'
 import { sendReply, sendValue } from './send.js'
 import type { Step } from './step.js'
+import { isThenable } from './thenable.js'
 import { Tracer } from './trace.js'
-
-/** Options for {@link createApp}. Every one is optional. */
-export interface AppOptions extends RoutingOptions {
-  /** Where errors, warnings and traces go. @default console */
-  logger?: Logger
-  /**
-   * Print each step of every request as it is entered and left. `true` writes to `logger.info`; a function
-   * receives each line. Also turned on by the environment variable `ROUTECHAIN_TRACE=1`. @default false
-   */
-  trace?: boolean | ((line: string) => void)
-  /** The largest request body the readers accept, in bytes (413 beyond it). @default 1048576 (1 MiB) */
-  bodyLimit?: number
-}
 
 /** Where to listen. */
 export interface ListenOptions {
@@ -39,14 +28,7 @@ export interface CloseOptions {
   timeout?: number
 }
 
-/** Takes over error responses: return a response, or `undefined` to fall back to the default one. */
-export type ErrorHandler = (error: unknown, req: RouteRequest) => unknown
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function'
-}
-
-const NOT_FOUND: CompiledRoute = { chain: undefined, path: '(no route)', steps: [] }
+const MISS: CompiledRoute = { chain: undefined, path: '(no route)', steps: [] }
 
 /**
  * An app: the root {@link Router} plus the server side. Its `use` steps run before every route, and before
@@ -67,16 +49,19 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   constructor(options: AppOptions = {}) {
     super()
     this[routerState].isApp = true
-    const { logger = console, trace, bodyLimit = DEFAULT_BODY_LIMIT, ...routing } = options
-    if (!Number.isInteger(bodyLimit) || bodyLimit < 0) configError(`bodyLimit must be a whole number of bytes, got ${String(bodyLimit)}`)
-    this.#logger = logger
-    this.#bodyLimit = bodyLimit
-    this.#routing = routing
-    const tracing = trace ?? process.env.ROUTECHAIN_TRACE === '1'
-    if (tracing !== false) this.#tracer = new Tracer(typeof tracing === 'function' ? tracing : (line) => logger.info(line))
+    const resolved = resolveOptions(options)
+    this.#logger = resolved.logger
+    this.#bodyLimit = resolved.bodyLimit
+    this.#routing = resolved.routing
+    if (resolved.trace !== undefined) {
+      this.#tracer = new Tracer(resolved.trace, (error) => resolved.logger.error('the trace sink threw; tracing stops', error))
+    }
   }
 
-  /** Sets the error handler; it runs for any error a step throws, before the default response. */
+  /**
+   * Sets the error handler. It runs for every error response: a step that threw or returned an error, a chain
+   * that answered nothing, a value that cannot be sent. Return a response, or `undefined` for the default one.
+   */
   onError(handler: ErrorHandler): this {
     if (typeof handler !== 'function') configError('onError() takes a function (error, req) => response | undefined')
     this.#onError = handler
@@ -128,6 +113,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
         resolve()
       })
     })
+    this.#closing = false
     this.#servers.add(server)
     server.once('close', () => this.#servers.delete(server))
     return server
@@ -148,7 +134,8 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     this.#closing = true
     await Promise.all([...this.#servers].map((server) => new Promise<void>((resolve) => {
       const cut = setTimeout(() => server.closeAllConnections(), timeout)
-      // a connection that was busy when close() began turns idle once its response is out: close it then
+      // a connection busy when close() began turns idle once its response is out; close it then. Polling
+      // costs nothing per request, where a listener on every response would.
       const sweep = setInterval(() => server.closeIdleConnections(), 20)
       server.close(() => {
         clearTimeout(cut)
@@ -161,21 +148,27 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
 
   #build(): RouteTable {
     if (this.#table !== undefined) return this.#table
-    const tracer = this.#tracer
-    const composeSteps = tracer === undefined ? compose : (steps: readonly AnyStep[]) => compose(tracer.wrap(steps))
-    this.#table = new RouteTable(this[routerState], this.#routing, composeSteps)
+    this.#table = new RouteTable(this[routerState], this.#routing, this.#composeRoute)
     const missStep: AnyStep = (req: IncomingRequest) => req.allow === undefined ? (this.#notFound as (r: RouteRequest) => unknown)(req) : answerAllowed(req)
-    this.#missChain = composeSteps([...this[routerState].uses, missStep])
+    this.#missChain = this.#composeRoute({ ...MISS, steps: [...this[routerState].uses, missStep] })
     return this.#table
+  }
+
+  readonly #composeRoute = (route: CompiledRoute): Chain => {
+    const steps = this.#tracer === undefined ? route.steps : this.#tracer.wrap(route.steps)
+    return compose(steps, (error, req) => this.#errorReply(req as IncomingRequest, route, error))
+  }
+
+  #errorReply(req: IncomingRequest, route: CompiledRoute, error: unknown): Promise<Reply> {
+    return errorReply(req, route, error, this.#onError, this.#logger)
   }
 
   // hot path: one lookup, one request object, then the chain; promises only if a step returns one
   readonly #handle = (raw: IncomingMessage, res: ServerResponse): void => {
     if (this.#closing) res.shouldKeepAlive = false
     const table = this.#table as RouteTable
-    const method = raw.method as string
     const url = raw.url as string
-    const found = url === '*' ? null : table.find(method, url)
+    const found = url === '*' ? null : table.find(raw.method as string, url)
     if (found === null || found === MALFORMED) {
       this.#miss(raw, res, found === MALFORMED ? MALFORMED : table.allowed(url))
       return
@@ -194,7 +187,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     const query = url.indexOf('?')
     const req = new IncomingRequest(raw, res, {}, query === -1 ? '' : url.slice(query + 1), this.#bodyLimit)
     if (allowed.length > 0) req.allow = allowed
-    this.#run(req, res, NOT_FOUND, this.#missChain as Chain)
+    this.#run(req, res, MISS, this.#missChain as Chain)
   }
 
   #run(req: IncomingRequest, res: ServerResponse, route: CompiledRoute, chain: Chain): void {
@@ -233,36 +226,17 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
       res.destroy()
       return
     }
-    let value: unknown
-    if (this.#onError !== undefined) {
-      try {
-        value = await this.#onError(error, req)
-      } catch (handlerError) {
-        this.#logger.error(`${req.method} ${route.path}: onError handler threw`, handlerError)
-      }
-    }
-    if (value === undefined) value = this.#defaultError(req, route, error)
+    const reply = await this.#errorReply(req, route, error)
+    // a writeHead that threw has already set statusMessage (e.g. "OK"); let the error status bring its own
+    res.statusMessage = ''
     try {
-      sendValue(res, value, this.#streamFailed)
+      sendReply(res, reply, this.#streamFailed)
     } catch (sendError) {
       this.#logger.error(`${req.method} ${route.path}: the error response could not be sent`, sendError)
+      res.statusMessage = ''
       sendReply(res, text('Internal Server Error', { status: 500 }), this.#streamFailed)
     }
     this.#tracer?.end(req, res.statusCode)
-  }
-
-  #defaultError(req: IncomingRequest, route: CompiledRoute, error: unknown): unknown {
-    const where = `${req.method} ${route.path} [${route.steps.map(stepName).join(', ')}]`
-    if (error instanceof NoResponseError) {
-      this.#logger.error(`${where}: the chain ended without a response (every step returned undefined); answered 500`)
-      return text('Internal Server Error', { status: 500 })
-    }
-    if (error instanceof HttpError) {
-      if (!error.expose) this.#logger.error(`${where}: ${error.status} ${error.message}`, error.cause ?? error)
-      return error.toReply()
-    }
-    this.#logger.error(`${where}: a step threw; answered 500`, error)
-    return text('Internal Server Error', { status: 500 })
   }
 
   readonly #streamFailed = (error: Error): void => {

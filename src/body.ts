@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { parse as parseQuery } from 'node:querystring'
-import { HttpError } from './errors.js'
+import { HttpError, RoutechainError } from './errors.js'
 
 /** Form fields from an urlencoded body; a repeated field becomes an array. No prototype: `__proto__` is just a key. */
 export type FormFields = Record<string, string | string[] | undefined>
@@ -28,6 +28,13 @@ export function readBody(raw: IncomingMessage, limit: number, stopped: () => voi
     stopped()
     return Promise.reject(tooLarge(limit))
   }
+  // the client may be gone before a step gets round to the body: its events have fired already, so ask
+  if (raw.destroyed || (raw.readableEnded && !raw.complete)) {
+    return Promise.reject(new HttpError(400, 'the request body could not be read: the client went away'))
+  }
+  if (raw.readableEnded) {
+    return Promise.reject(new RoutechainError('ERR_ROUTECHAIN_BODY_USED', 'the request body was already read from req.raw; read it through the body readers only'))
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -36,6 +43,7 @@ export function readBody(raw: IncomingMessage, limit: number, stopped: () => voi
       raw.off('end', onEnd)
       raw.off('error', onError)
       raw.off('aborted', onAborted)
+      raw.off('close', onClose)
     }
     const onData = (chunk: Buffer): void => {
       size += chunk.length
@@ -57,10 +65,13 @@ export function readBody(raw: IncomingMessage, limit: number, stopped: () => voi
       reject(new HttpError(400, 'the request body could not be read', { cause: error }))
     }
     const onAborted = (): void => onError(new Error('request aborted'))
+    // 'close' before 'end' means the body will never be complete
+    const onClose = (): void => onError(new Error('connection closed before the body ended'))
     raw.on('data', onData)
     raw.on('end', onEnd)
     raw.on('error', onError)
     raw.on('aborted', onAborted)
+    raw.on('close', onClose)
   })
 }
 

@@ -1,7 +1,11 @@
 import { RoutechainError } from './errors.js'
 import { toReply, type Reply } from './reply.js'
+import { isThenable } from './thenable.js'
 
-/** Runs the rest of the chain and resolves to its response. Calling it twice is an error. */
+/**
+ * Runs the rest of the chain and resolves to its response: what the client would get, an error's response
+ * included (its `error` field then holds the error). Calling it twice, or after the step has answered, throws.
+ */
 export type Next = () => Promise<Reply>
 
 /** A step as the chain runner sees it, before any typing of what it reads or adds. */
@@ -10,6 +14,9 @@ export type AnyStep = (req: never, next: Next) => unknown
 /** A composed chain: runs the steps for one request and returns the response value, a promise of it, or `undefined`. */
 export type Chain = (req: object) => unknown
 
+/** Turns an error thrown by the rest of a chain into the response `next()` resolves to. */
+export type RestErrorHandler = (error: unknown, req: object) => Reply | Promise<Reply>
+
 type Callable = (req: object, next?: Next) => unknown
 
 /** The name a step is shown by in traces, logs and `app.routes()`. */
@@ -17,11 +24,15 @@ export function stepName(step: AnyStep): string {
   return step.name === '' ? 'anonymous' : step.name
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function'
+/**
+ * Whether a step is called with `next`. Only a step written with exactly one parameter, `(req) => …`, cannot
+ * reach it, so only those are run without allocating one; `(req, next)`, `(...args)` and `()` all get it.
+ */
+export function takesNext(step: AnyStep): boolean {
+  return step.length !== 1
 }
 
-/** The error `next()` rejects with when the rest of the chain ended without answering. */
+/** The error for a chain that ended without a response: every step returned undefined. */
 export class NoResponseError extends RoutechainError {
   constructor() {
     super('ERR_ROUTECHAIN_NO_RESPONSE', 'the chain ended without a response: every step returned undefined')
@@ -34,37 +45,28 @@ function toNextResult(value: unknown): Reply {
   return toReply(value)
 }
 
-function ignore(): void {}
-
-/** Turns what the rest of a chain gave (a value, a promise, or a throw) into the promise `next()` returns. */
-function toNextPromise(run: () => unknown): Promise<Reply> {
-  let out: unknown
-  try {
-    out = run()
-    if (!isThenable(out)) return Promise.resolve(toNextResult(out))
-  } catch (error) {
-    out = Promise.reject(error)
-  }
-  const rest = Promise.resolve(out).then(toNextResult)
-  rest.catch(ignore) // the step may never await it; its rejection still reaches whoever does
-  return rest
+function rethrow(error: unknown): never {
+  throw error
 }
 
-/** One call of an onion step: whether it has run the rest of the chain yet, and that run's promise. */
+function ignore(): void {}
+
+/** One call of an onion step: the run of the rest it started, and whether the step has finished. */
 interface OnionCall {
   rest: Promise<Reply> | undefined
+  settled: boolean
 }
 
 /**
- * Composes steps into one chain, once, at registration. The chain rule: steps run in order; the first
- * non-`undefined` value is the response; a step that declares a second parameter gets `next()`, which
- * runs the rest of the chain and resolves to its {@link Reply}.
+ * Composes steps into one chain, once per route. The chain rule: steps run in order; the first
+ * non-`undefined` value is the response; a step that can take `next` gets it, and `next()` runs the rest
+ * and resolves to its {@link Reply}. `onRestError` turns what the rest throws into that reply; without
+ * one, `next()` rejects with the error.
  */
-export function compose(steps: readonly AnyStep[]): Chain {
+export function compose(steps: readonly AnyStep[], onRestError: RestErrorHandler = rethrow): Chain {
   const callables = steps as unknown as readonly Callable[]
   const count = callables.length
-  // A step that declares no `next` parameter cannot call it, so it needs no closure and no promise.
-  const onion = callables.map((step) => step.length >= 2)
+  const onion = steps.map(takesNext)
 
   function runFrom(req: object, start: number): unknown {
     // hot path: a plain loop while steps answer synchronously; a promise appears only when a step returns one
@@ -91,24 +93,52 @@ export function compose(steps: readonly AnyStep[]): Chain {
     return undefined
   }
 
+  function settleRest(req: object, value: unknown): Reply | Promise<Reply> {
+    try {
+      return toNextResult(value)
+    } catch (error) {
+      return onRestError(error, req)
+    }
+  }
+
+  function runRest(req: object, start: number): Promise<Reply> {
+    let out: unknown
+    try {
+      out = runFrom(req, start)
+    } catch (error) {
+      out = Promise.reject(error)
+    }
+    if (!isThenable(out)) return Promise.resolve(settleRest(req, out))
+    const rest = Promise.resolve(out).then((value) => settleRest(req, value), (error: unknown) => onRestError(error, req))
+    rest.catch(ignore) // the step may never await it; a rejection still reaches whoever does
+    return rest
+  }
+
   function runOnion(req: object, index: number): unknown {
     const step = callables[index] as Callable
-    const call: OnionCall = { rest: undefined }
+    const call: OnionCall = { rest: undefined, settled: false }
     const next: Next = () => {
-      if (call.rest !== undefined) {
-        throw new RoutechainError('ERR_ROUTECHAIN_NEXT_TWICE', `next() was called twice in step "${stepName(step)}"`)
+      if (call.rest !== undefined || call.settled) {
+        const when = call.settled ? 'after the step had finished' : 'twice'
+        throw new RoutechainError('ERR_ROUTECHAIN_NEXT', `next() was called ${when} in step "${stepName(step as AnyStep)}"`)
       }
-      call.rest = toNextPromise(() => runFrom(req, index + 1))
+      call.rest = runRest(req, index + 1)
       return call.rest
     }
     const out = step(req, next)
     if (isThenable(out)) return settleOnion(req, index, call, out)
+    call.settled = true
     if (out !== undefined) return out
     return call.rest ?? runFrom(req, index + 1)
   }
 
   async function settleOnion(req: object, index: number, call: OnionCall, pending: PromiseLike<unknown>): Promise<unknown> {
-    const out = await pending
+    let out: unknown
+    try {
+      out = await pending
+    } finally {
+      call.settled = true
+    }
     if (out !== undefined) return out
     // a step that awaited next() and returned nothing passes on what the rest answered
     return await (call.rest ?? runFrom(req, index + 1))

@@ -1,5 +1,7 @@
 // Apps and routing
-export { App, createApp, type AppOptions, type CloseOptions, type ErrorHandler, type ListenOptions } from './app.js'
+export { App, createApp, type CloseOptions, type ListenOptions } from './app.js'
+export type { AppOptions } from './app-options.js'
+export type { ErrorHandler } from './error-reply.js'
 export { Router, type Method, type Mountable } from './router.js'
 export type { RouteEntry, RoutingOptions } from './route-table.js'
 export type { Params } from './params.js'

@@ -12,9 +12,13 @@ export interface ReplyInit {
 /** What a {@link Reply} can carry as its body once converted: raw bytes, text, a stream, or nothing. */
 export type ReplyBody = string | Uint8Array | NodeJS.ReadableStream | ReadableStream | AsyncIterable<unknown> | null
 
+/** The content type of text replies. */
 export const TEXT_TYPE = 'text/plain; charset=utf-8'
+/** The content type of JSON replies. */
 export const JSON_TYPE = 'application/json; charset=utf-8'
+/** The content type of HTML replies. */
 export const HTML_TYPE = 'text/html; charset=utf-8'
+/** The content type of byte and stream replies unless given another. */
 export const BYTES_TYPE = 'application/octet-stream'
 
 /**
@@ -32,11 +36,14 @@ export class Reply {
   headers: OutgoingHttpHeaders
   /** The body: text, bytes, a stream, or `null` for none. */
   body: ReplyBody
+  /** The error this reply answers, when it is an error response (set by routechain); `undefined` otherwise. */
+  error: unknown
 
   constructor(body: ReplyBody, status = 200, headers: OutgoingHttpHeaders = {}) {
     this.status = status
     this.headers = headers
     this.body = body
+    this.error = undefined
   }
 
   /** Sets a header (name case-insensitive) and returns the reply, for chaining. */
@@ -128,6 +135,9 @@ export function toReply(value: unknown): Reply {
       // a returned error means the same as a thrown one, rather than being serialised as `{}`
       if (value instanceof Error) throw value
       if (isStream(value)) return new Reply(value as ReplyBody, 200, { 'content-type': BYTES_TYPE })
+      if (value instanceof Map || value instanceof Set) {
+        throw new TypeError(`a step returned a ${value.constructor.name}, which JSON would send as {}: convert it first (e.g. Object.fromEntries or [...set])`)
+      }
       return new Reply(JSON.stringify(value), 200, { 'content-type': JSON_TYPE })
     }
     default:

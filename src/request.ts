@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import { parse as parseCookies } from 'cookie'
+import { checkByteLimit } from './app-options.js'
 import { HttpError } from './errors.js'
 import { isJsonType, mediaType, parseFields, parseJson, readBody, type BodyOptions, type FormFields } from './body.js'
 
@@ -18,7 +19,7 @@ export interface RouteRequest<P extends object = AnyParams> {
   readonly method: string
   /** The request target as sent: path and query string. */
   readonly url: string
-  /** The path part of `url`, still percent-encoded. */
+  /** The path part of `url` (also for an absolute-form target such as `http://host/a`), still percent-encoded. */
   readonly path: string
   /** Path parameters, percent-decoded. */
   readonly params: P
@@ -75,6 +76,7 @@ export class IncomingRequest implements RouteRequest {
 
   get path(): string {
     const url = this.url
+    if (url.charCodeAt(0) !== 47 /* '/' */) return absolutePath(url)
     const end = url.indexOf('?')
     return end === -1 ? url : url.slice(0, end)
   }
@@ -101,7 +103,8 @@ export class IncomingRequest implements RouteRequest {
 
   buffer(options?: BodyOptions): Promise<Buffer> {
     // a body left unread closes the connection rather than have node read and discard the rest of it
-    this.#body ??= readBody(this.raw, options?.limit ?? this.bodyLimit, () => { this.#res.shouldKeepAlive = false })
+    const limit = options?.limit === undefined ? this.bodyLimit : checkByteLimit('the body reader limit', options.limit)
+    this.#body ??= readBody(this.raw, limit, () => { this.#res.shouldKeepAlive = false })
     return this.#body
   }
 
@@ -127,5 +130,14 @@ export class IncomingRequest implements RouteRequest {
     if (matches) return Promise.resolve()
     const got = mediaType(this.raw) || 'none'
     return Promise.reject(new HttpError(415, `expected a ${expected} body, got content-type ${got}`))
+  }
+}
+
+/** The path of an absolute-form request target (`GET http://host/a?b`), as a proxy-style client sends it. */
+function absolutePath(url: string): string {
+  try {
+    return new URL(url).pathname
+  } catch {
+    return url
   }
 }

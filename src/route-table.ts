@@ -89,10 +89,10 @@ export class RouteTable {
   readonly #router: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>
   readonly #methods: string[]
   readonly #routes: readonly FlatRoute[]
-  readonly #composeSteps: (steps: readonly AnyStep[]) => Chain
+  readonly #composeRoute: (route: CompiledRoute) => Chain
 
-  constructor(root: RouterState, options: RoutingOptions, composeSteps: (steps: readonly AnyStep[]) => Chain) {
-    this.#composeSteps = composeSteps
+  constructor(root: RouterState, options: RoutingOptions, composeRoute: (route: CompiledRoute) => Chain) {
+    this.#composeRoute = composeRoute
     // find-my-way hands back the raw query string; requests parse it only when a step reads `query`
     this.#router = FindMyWay({ ...options, onBadUrl: noop, querystringParser: passQuerystring as never })
     const routes = flatten(root, '', [], 0, [])
@@ -120,7 +120,7 @@ export class RouteTable {
 
   /** A route's chain, composed on its first request (once; registering thousands of routes stays cheap). */
   chainOf(route: CompiledRoute): Chain {
-    return (route.chain ??= this.#composeSteps(route.steps))
+    return (route.chain ??= this.#composeRoute(route))
   }
 
   /** Finds the route for a method and request target (path and query string). */

@@ -38,6 +38,12 @@ export function sendValue(res: ServerResponse, value: unknown, onStreamError: (e
   sendReply(res, toReply(value), onStreamError)
 }
 
+function withoutLength(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  if (headers['content-length'] === undefined) return headers
+  const { 'content-length': _dropped, ...rest } = headers
+  return rest
+}
+
 function noBodyAllowed(status: number): boolean {
   return status === 204 || status === 304 || status < 200
 }
@@ -46,6 +52,13 @@ function noBodyAllowed(status: number): boolean {
 export function sendReply(res: ServerResponse, reply: Reply, onStreamError: (error: Error) => void): void {
   const { status, body } = reply
   const headers: OutgoingHttpHeaders = reply.headers
+  if (noBodyAllowed(status)) {
+    // 1xx, 204 and 304 carry no body, so no Content-Length of one either
+    if (body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) discard(body)
+    res.writeHead(status, withoutLength(headers))
+    res.end()
+    return
+  }
   if (typeof body === 'string' || body instanceof Uint8Array) {
     const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
     res.writeHead(status, headers['content-length'] === undefined ? { ...headers, 'content-length': length } : headers)
@@ -53,12 +66,12 @@ export function sendReply(res: ServerResponse, reply: Reply, onStreamError: (err
     return
   }
   if (body === null) {
-    res.writeHead(status, noBodyAllowed(status) || headers['content-length'] !== undefined ? headers : { ...headers, 'content-length': 0 })
+    res.writeHead(status, headers['content-length'] !== undefined ? headers : { ...headers, 'content-length': 0 })
     res.end()
     return
   }
   res.writeHead(status, headers)
-  if (res.req.method === 'HEAD' || noBodyAllowed(status)) {
+  if (res.req.method === 'HEAD') {
     discard(body)
     res.end()
     return

@@ -1,4 +1,4 @@
-import { configError } from './errors.js'
+import { checkByteLimit } from './app-options.js'
 import type { Next } from './chain.js'
 import type { RouteRequest } from './request.js'
 
@@ -37,9 +37,7 @@ export function defineStep<Adds extends object, Needs extends object = {}>(
  * @example router.post('/upload', bodyLimit(10 * 1024 * 1024), upload)
  */
 export function bodyLimit(bytes: number): Step {
-  if (!Number.isInteger(bytes) || bytes < 0) {
-    configError(`bodyLimit() takes a whole number of bytes, got ${String(bytes)}`)
-  }
+  checkByteLimit('bodyLimit()', bytes)
   return function bodyLimit(req) {
     req.bodyLimit = bytes
   }

@@ -1,14 +1,11 @@
 import { performance } from 'node:perf_hooks'
-import { stepName, type AnyStep, type Next } from './chain.js'
+import { stepName, takesNext, type AnyStep, type Next } from './chain.js'
+import { isThenable } from './thenable.js'
 
 interface TraceState {
   readonly id: number
   depth: number
   readonly started: number
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
 function ms(since: number): string {
@@ -24,8 +21,17 @@ export class Tracer {
   readonly #states = new WeakMap<object, TraceState>()
   #nextId = 1
 
-  constructor(write: (line: string) => void) {
-    this.#write = write
+  constructor(write: (line: string) => void, onFailure: (error: unknown) => void) {
+    let failed = false
+    // a broken sink must not break requests: report it once, then keep serving without it
+    this.#write = (line) => {
+      try {
+        write(line)
+      } catch (error) {
+        if (!failed) onFailure(error)
+        failed = true
+      }
+    }
   }
 
   /** Starts the trace of one request. */
@@ -89,7 +95,7 @@ export class Tracer {
         (error: unknown) => { leave('threw after '); throw error },
       )
     }
-    const traced = step.length >= 2
+    const traced = takesNext(step)
       ? (req: object, next: Next) => run(req, next)
       : (req: object) => run(req)
     Object.defineProperty(traced, 'name', { value: name })

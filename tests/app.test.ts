@@ -484,7 +484,7 @@ trace('numbers requests and shows a step that threw and the error status', async
     '[trace #2]     ← loadUser <t>',
     '[trace #2]     → denied',
     '[trace #2]     ← denied threw after <t>',
-    '[trace #2]   ← timing threw after <t>',
+    '[trace #2]   ← timing answered in <t>',
     '[trace #2] 403 in <t>',
   ])
 })

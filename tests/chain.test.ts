@@ -409,19 +409,17 @@ nextSuite('calling next() twice answers 500 and logs the error', async () => {
   })
 })
 
-nextSuite('await next() rejects when the rest throws, and the step can catch it and answer instead', async () => {
+nextSuite('next() resolves to the response an error becomes, with the error attached, and the step can replace it', async () => {
   const { lines, logger } = recordingLogger()
   async function problemJson(_req: RouteRequest, next: Next): Promise<unknown> {
-    try {
-      return await next()
-    } catch (error) {
-      if (error instanceof HttpError) return json({ problem: error.message, status: error.status }, { status: error.status })
-      throw error
-    }
+    const res = await next()
+    if (res.error instanceof HttpError) return json({ problem: res.error.message, status: res.status }, { status: res.status })
+    return res
   }
   const app = createApp({ logger })
   app.get('/sync/:id', problemJson, function handler(req) { throw new HttpError(404, `no post ${req.params.id}`) })
   app.get('/async/:id', problemJson, async function handler(req) { await tick(); throw new HttpError(409, `post ${req.params.id} is locked`) })
+  app.get('/fine', problemJson, () => 'fine')
   await withServer(app, async (s) => {
     const missing = await s.fetch('/sync/3')
     assert.is(missing.status, 404)
@@ -430,7 +428,47 @@ nextSuite('await next() rejects when the rest throws, and the step can catch it 
     const locked = await s.fetch('/async/4')
     assert.is(locked.status, 409)
     assert.equal(JSON.parse(locked.body), { problem: 'post 4 is locked', status: 409 })
+    assert.is((await s.fetch('/fine')).body, 'fine')
     assert.equal(lines, [])
+  })
+})
+
+nextSuite('an app-level onion step decorates error responses too (a CORS header on a thrown 404)', async () => {
+  const app = createApp({ logger: recordingLogger().logger })
+  app.use(async function cors(_req: RouteRequest, next: Next) {
+    const res = await next()
+    return res.header('access-control-allow-origin', '*')
+  })
+  app.get('/post/:id', function getPost() { throw new HttpError(404, 'no such post') })
+  app.get('/boom', function boom() { throw new Error('bug') })
+  await withServer(app, async (s) => {
+    const missing = await s.fetch('/post/1')
+    assert.is(missing.status, 404)
+    assert.is(missing.body, 'no such post')
+    assert.is(missing.headers['access-control-allow-origin'], '*')
+    const boom = await s.fetch('/boom')
+    assert.is(boom.status, 500)
+    assert.is(boom.headers['access-control-allow-origin'], '*')
+    const unrouted = await s.fetch('/nowhere')
+    assert.is(unrouted.status, 404)
+    assert.is(unrouted.headers['access-control-allow-origin'], '*')
+  })
+})
+
+nextSuite('onError runs where the error happens, and next() resolves to what it answered', async () => {
+  const seen: number[] = []
+  const app = createApp({ logger: recordingLogger().logger })
+  app.onError((error) => (error instanceof HttpError ? json({ error: error.message }, { status: error.status }) : undefined))
+  app.get('/x', async function observe(_req: RouteRequest, next: Next) {
+    const res = await next()
+    seen.push(res.status)
+    return res
+  }, function fail() { throw new HttpError(418, 'teapot') })
+  await withServer(app, async (s) => {
+    const res = await s.fetch('/x')
+    assert.is(res.status, 418)
+    assert.equal(JSON.parse(res.body), { error: 'teapot' })
+    assert.equal(seen, [418])
   })
 })
 
@@ -453,23 +491,24 @@ nextSuite('a Reply built by HttpError.toReply() has lower-case header names an o
   })
 })
 
-nextSuite('await next() rejects when the rest ends without a response', async () => {
-  const app = createApp()
+nextSuite('next() resolves to a logged 500 when the rest ends without a response', async () => {
+  const { lines, logger } = recordingLogger()
+  const app = createApp({ logger })
   app.get('/nothing', async function fallback(_req: RouteRequest, next: Next) {
-    try {
-      return await next()
-    } catch (error) {
-      return text(error instanceof RoutechainError ? `caught ${error.code}` : 'caught something else', { status: 503 })
-    }
+    const res = await next()
+    const code = res.error instanceof RoutechainError ? res.error.code : 'no error'
+    return text(`${res.status} ${code}`, { status: 503 })
   }, function handler() {})
   await withServer(app, async (s) => {
     const res = await s.fetch('/nothing')
     assert.is(res.status, 503)
-    assert.is(res.body, 'caught ERR_ROUTECHAIN_NO_RESPONSE')
+    assert.is(res.body, '500 ERR_ROUTECHAIN_NO_RESPONSE')
+    assert.is(lines.length, 1, lines.join('\n'))
+    assert.ok(lines[0]?.includes('GET /nothing [fallback, handler]'), lines[0])
   })
 })
 
-nextSuite('an error the onion step does not catch reaches the default response, logged once', async () => {
+nextSuite('an error the onion step passes on reaches the client as the default response, logged once', async () => {
   const { lines, logger } = recordingLogger()
   const exits: string[] = []
   const app = createApp({ logger })
@@ -481,10 +520,33 @@ nextSuite('an error the onion step does not catch reaches the default response, 
     const res = await s.fetch('/through')
     assert.is(res.status, 500)
     assert.is(res.body, 'Internal Server Error')
-    assert.equal(exits, [])
+    assert.equal(exits, ['around exited normally'])
     assert.is(lines.length, 1, lines.join('\n'))
     assert.ok(lines[0]?.includes('GET /through [around, handler]'), lines[0])
     assert.ok(lines[0]?.includes('deep failure'), lines[0])
+  })
+})
+
+nextSuite('calling next() after the step has answered throws instead of running the rest late', async () => {
+  let late: unknown
+  let handlerRan = false
+  const app = createApp({ logger: recordingLogger().logger })
+  app.get('/early', function hasty(_req: RouteRequest, next: Next) {
+    setTimeout(() => {
+      try {
+        void next()
+      } catch (error) {
+        late = error
+      }
+    }, 5)
+    return 'early'
+  }, function handler() { handlerRan = true; return 'late' })
+  await withServer(app, async (s) => {
+    assert.is((await s.fetch('/early')).body, 'early')
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    assert.instance(late, RoutechainError)
+    assert.is((late as RoutechainError).code, 'ERR_ROUTECHAIN_NEXT')
+    assert.is(handlerRan, false)
   })
 })
 

@@ -1,0 +1,68 @@
+import { DEFAULT_BODY_LIMIT } from './body.js'
+import { configError } from './errors.js'
+import { guardLogger, type Logger } from './logger.js'
+import type { RoutingOptions } from './route-table.js'
+
+/** Options for {@link createApp}. Every one is optional. */
+export interface AppOptions extends RoutingOptions {
+  /** Where errors, warnings and traces go. @default console */
+  logger?: Logger
+  /**
+   * Print each step of every request as it is entered and left. `true` writes to `logger.info`; a function
+   * receives each line. Also turned on by the environment variable `ROUTECHAIN_TRACE=1`. @default false
+   */
+  trace?: boolean | ((line: string) => void)
+  /** The largest request body the readers accept, in bytes (413 beyond it). @default 1048576 (1 MiB) */
+  bodyLimit?: number
+}
+
+/** App options after checking, with defaults filled in. */
+export interface ResolvedOptions {
+  readonly logger: Logger
+  readonly trace: ((line: string) => void) | undefined
+  readonly bodyLimit: number
+  readonly routing: RoutingOptions
+}
+
+const BOOLEAN_OPTIONS = ['ignoreTrailingSlash', 'ignoreDuplicateSlashes', 'caseSensitive'] as const
+const KNOWN = new Set<string>(['logger', 'trace', 'bodyLimit', 'maxParamLength', ...BOOLEAN_OPTIONS])
+
+/** Checks a byte count given by the user: a whole number from 0 up. */
+export function checkByteLimit(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    configError(`${name} must be a whole number of bytes, got ${String(value)}`)
+  }
+  return value
+}
+
+/** Checks the app options at start-up: unknown keys and wrong types throw with a message that says what to do. */
+export function resolveOptions(options: AppOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') configError('createApp() takes an options object, or nothing')
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) {
+      const hint = key === 'port' || key === 'host' ? ': pass it to app.listen({ port, host })' : `; the options are ${[...KNOWN].join(', ')}`
+      configError(`createApp() has no option "${key}"${hint}`)
+    }
+  }
+  const logger = guardLogger(options.logger ?? console)
+  const routing: RoutingOptions = {}
+  for (const key of BOOLEAN_OPTIONS) {
+    const value = options[key]
+    if (value === undefined) continue
+    if (typeof value !== 'boolean') configError(`${key} must be true or false, got ${String(value)}`)
+    routing[key] = value
+  }
+  if (options.maxParamLength !== undefined) {
+    const value = options.maxParamLength
+    if (!Number.isInteger(value) || value < 1) configError(`maxParamLength must be a whole number of characters from 1 up, got ${String(value)}`)
+    routing.maxParamLength = value
+  }
+  const trace = options.trace ?? process.env.ROUTECHAIN_TRACE === '1'
+  if (typeof trace !== 'boolean' && typeof trace !== 'function') configError('trace takes true, false, or a function that receives each line')
+  return {
+    logger,
+    trace: trace === false ? undefined : trace === true ? (line) => logger.info(line) : trace,
+    bodyLimit: checkByteLimit('bodyLimit', options.bodyLimit ?? DEFAULT_BODY_LIMIT),
+    routing,
+  }
+}
