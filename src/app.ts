@@ -59,6 +59,23 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   }
 
   /**
+   * Adds steps that run before every route, and before the 404, 405 and OPTIONS answers. Returns the app,
+   * typed with what the steps add: `const app = createApp().use(authenticate)` types `req.user` everywhere.
+   */
+  override use<A1 extends object = {}>(s1: Step<RouteRequest & Ctx, A1>): App<Ctx & A1>
+  override use<A1 extends object = {}, A2 extends object = {}>(
+    s1: Step<RouteRequest & Ctx, A1>, s2: Step<RouteRequest & Ctx & NoInfer<A1>, A2>,
+  ): App<Ctx & A1 & A2>
+  override use<A1 extends object = {}, A2 extends object = {}, A3 extends object = {}>(
+    s1: Step<RouteRequest & Ctx, A1>, s2: Step<RouteRequest & Ctx & NoInfer<A1>, A2>,
+    s3: Step<RouteRequest & Ctx & NoInfer<A1 & A2>, A3>,
+  ): App<Ctx & A1 & A2 & A3>
+  override use(...steps: Step<RouteRequest & Ctx>[]): this
+  override use(...steps: unknown[]): unknown {
+    return super.use(...(steps as [never]))
+  }
+
+  /**
    * Sets the error handler. It runs for every error response: a step that threw or returned an error, a chain
    * that answered nothing, a value that cannot be sent. Return a response, or `undefined` for the default one.
    */

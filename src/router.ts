@@ -3,11 +3,14 @@ import type { AnyStep } from './chain.js'
 import { configError } from './errors.js'
 import type { Params } from './params.js'
 import type { RouteRequest } from './request.js'
-import type { AddRoute } from './route-types.js'
+import type { AddRoute, routerTypes } from './route-types.js'
 import type { Step } from './step.js'
 
 /** An HTTP method name, upper case. Any method `node:http` parses is accepted. */
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | (string & {})
+
+/** The request a router's `use` steps receive: the prefix's params and the router's context. */
+type UseRequest<Ctx extends object, Prefix extends string> = RouteRequest<Params<Prefix>> & Ctx
 
 /** One route as registered on a router, before mounting. */
 export interface RouteDefinition {
@@ -30,9 +33,15 @@ export interface RouterState {
 /** The key under which a router exposes its state to the app that mounts it. */
 export const routerState: unique symbol = Symbol('routechain.router')
 
-/** Anything that can be mounted: a {@link Router}. Mounting an App throws. */
-export interface Mountable {
+/**
+ * A router that can be mounted where the request carries `P` (params) and `C` (context). A router declaring
+ * prefix params or context (`new Router<{ user: User }, '/users/:userId'>()`) fits only where both are there.
+ * Mounting an App throws.
+ */
+export interface Mountable<P extends object = {}, C extends object = {}> {
   readonly [routerState]: RouterState
+  /** Type-level only: checks, contravariantly, that the mount point provides what the router needs. */
+  readonly [routerTypes]?: { readonly mountedWith: (params: P, ctx: C) => void }
 }
 
 const KNOWN_METHODS = new Set(METHODS)
@@ -70,8 +79,10 @@ function checkPrefix(prefix: string): string {
  * posts.get('/:id', authenticate, authorise(['post:read']), getPost)
  * app.mount('/post', posts)
  */
-export class Router<Ctx extends object = {}, Prefix extends string = ''> implements Mountable {
+export class Router<Ctx extends object = {}, Prefix extends string = ''> {
   readonly #state: RouterState = { uses: [], routes: [], mounts: [], frozen: false, isApp: false }
+  /** Type-level only: the context and mount prefix the route methods type requests with. */
+  declare readonly [routerTypes]?: { ctx: Ctx; prefix: Prefix; mountedWith: (params: Params<Prefix>, ctx: Ctx) => void }
 
   /** @internal read by the app that serves this router */
   get [routerState](): RouterState {
@@ -79,29 +90,42 @@ export class Router<Ctx extends object = {}, Prefix extends string = ''> impleme
   }
 
   /**
-   * Adds steps that run before every route of this router and of the routers mounted in it,
-   * whenever they are added; they never run for routes of other routers.
+   * Adds steps that run before every route of this router and of the routers mounted in it, whenever those
+   * are added; they never run for routes of other routers. Returns the router, typed with what the steps
+   * add (`defineStep`), so keep the result to see it: `const app = createApp().use(authenticate)`.
    */
-  use(...steps: Step<RouteRequest<Params<Prefix>> & Ctx>[]): this {
+  use<A1 extends object = {}>(s1: Step<UseRequest<Ctx, Prefix>, A1>): Router<Ctx & A1, Prefix>
+  use<A1 extends object = {}, A2 extends object = {}>(
+    s1: Step<UseRequest<Ctx, Prefix>, A1>, s2: Step<UseRequest<Ctx, Prefix> & NoInfer<A1>, A2>,
+  ): Router<Ctx & A1 & A2, Prefix>
+  use<A1 extends object = {}, A2 extends object = {}, A3 extends object = {}>(
+    s1: Step<UseRequest<Ctx, Prefix>, A1>, s2: Step<UseRequest<Ctx, Prefix> & NoInfer<A1>, A2>,
+    s3: Step<UseRequest<Ctx, Prefix> & NoInfer<A1 & A2>, A3>,
+  ): Router<Ctx & A1 & A2 & A3, Prefix>
+  use(...steps: Step<UseRequest<Ctx, Prefix>>[]): this
+  use(...steps: unknown[]): unknown {
     this.#mutable('use()')
     this.#state.uses.push(...checkSteps('use()', steps))
     return this
   }
 
-  /** Mounts a router under a prefix (which may hold params). A router may be mounted in several places. */
-  mount(prefix: string, router: Mountable): this
+  /**
+   * Mounts a router under a prefix (which may hold params). A router may be mounted in several places; one
+   * that declares prefix params or context fits only where the mount provides them.
+   */
+  mount<P extends string>(prefix: P, router: Mountable<Params<`${Prefix}${P}`>, Ctx>): this
   /**
    * Mounts a new router under a prefix and lets `build` fill it; its routes see the prefix's params typed.
    * @example app.mount('/users/:userId', (users) => users.get('/posts/:postId', (req) => req.params.userId))
    */
   mount<P extends string>(prefix: P, build: (router: Router<Ctx, `${Prefix}${P}`>) => void): this
-  mount(prefix: string, target: Mountable | ((router: Router<Ctx, string>) => void)): this {
+  mount(prefix: string, target: Mountable<never, never> | ((router: never) => void)): this {
     this.#mutable('mount()')
     const normalised = checkPrefix(prefix)
-    let child: Mountable
+    let child: { readonly [routerState]: RouterState }
     if (typeof target === 'function') {
-      const router = new Router<Ctx, string>()
-      target(router)
+      const router = new Router()
+      ;(target as (router: Router) => void)(router)
       child = router
     } else if (target !== null && typeof target === 'object' && routerState in target) {
       child = target
@@ -154,21 +178,21 @@ export class Router<Ctx extends object = {}, Prefix extends string = ''> impleme
 
 export interface Router<Ctx extends object = {}, Prefix extends string = ''> {
   /** Adds a GET route (which also answers HEAD, without a body, unless a HEAD route is given). */
-  get: AddRoute<Ctx, Prefix, [], this>
+  get: AddRoute<this, []>
   /** Adds a POST route. */
-  post: AddRoute<Ctx, Prefix, [], this>
+  post: AddRoute<this, []>
   /** Adds a PUT route. */
-  put: AddRoute<Ctx, Prefix, [], this>
+  put: AddRoute<this, []>
   /** Adds a PATCH route. */
-  patch: AddRoute<Ctx, Prefix, [], this>
+  patch: AddRoute<this, []>
   /** Adds a DELETE route. */
-  delete: AddRoute<Ctx, Prefix, [], this>
+  delete: AddRoute<this, []>
   /** Adds a HEAD route. */
-  head: AddRoute<Ctx, Prefix, [], this>
+  head: AddRoute<this, []>
   /** Adds an OPTIONS route. */
-  options: AddRoute<Ctx, Prefix, [], this>
+  options: AddRoute<this, []>
   /** Adds a route for every method. */
-  all: AddRoute<Ctx, Prefix, [], this>
+  all: AddRoute<this, []>
   /** Adds a route for one method or several. */
-  route: AddRoute<Ctx, Prefix, [method: Method | readonly Method[]], this>
+  route: AddRoute<this, [method: Method | readonly Method[]]>
 }

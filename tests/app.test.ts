@@ -227,7 +227,7 @@ frozen('refuses changes to routers mounted in the app, at any depth', async () =
   grandchild.get('/y', () => 'y')
   child.mount('/g', grandchild)
   app.mount('/c', child)
-  let built: Router | undefined
+  let built: Router<{}, '/cb'> | undefined
   app.mount('/cb', (r) => {
     r.get('/z', () => 'z')
     built = r

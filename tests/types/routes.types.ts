@@ -94,3 +94,28 @@ app.get('/bad', 'not a step')
 // A plain step first does not let a later step's needs leak into what the chain has.
 // @ts-expect-error noop adds nothing, so authorise still lacks req.user
 app.get('/leak', noop, authorise(['post:read']), () => 'no')
+
+// use() returns the router typed with what its steps add: no declaration, no cast.
+const withUser = createApp().use(authenticate)
+withUser.get('/me', (req) => req.user.name)
+withUser.get('/mine', authorise(['post:read']), (req) => req.user.permissions)
+// @ts-expect-error an app whose use steps add nothing has no req.user
+createApp().use(noop).get('/me', (req) => req.user.name)
+
+// A router that declares what it needs fits only where the mount provides it.
+const needsUser = new Router<{ user: User }>()
+needsUser.get('/inbox', (req) => req.user.name)
+withUser.mount('/mail', needsUser)
+// @ts-expect-error nothing in this app adds req.user
+createApp().mount('/mail', needsUser)
+
+const needsUserId = new Router<{}, '/users/:userId'>()
+needsUserId.get('/likes', (req) => req.params.userId)
+createApp().mount('/users/:userId', needsUserId)
+// @ts-expect-error mounted where there is no :userId
+createApp().mount('/elsewhere', needsUserId)
+
+// A plain router mounts anywhere, even under prefixes with params.
+const plain = new Router()
+plain.get('/ping', () => 'pong')
+createApp().mount('/a/:b', plain)

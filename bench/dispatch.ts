@@ -1,0 +1,79 @@
+// In-process: the cost of running a found route's chain, against the floor and the composers users know.
+import koaCompose from 'koa-compose'
+import { do_not_optimize, measure } from 'mitata'
+import { compose } from '../src/chain.js'
+import { honoCompose } from './hono-compose.js'
+import { tokenOf, USERS } from './spec.js'
+
+/** One in-process case: its median time per call and its ratio to the case it is compared with. */
+export interface TimedCase {
+  readonly group: string
+  readonly name: string
+  readonly medianNs: number
+  readonly p99Ns: number
+  /** Median time divided by the group's baseline median. */
+  readonly ratio: number
+  readonly baseline: string
+}
+
+interface Req { headers: { authorization: string }; params: { id: string }; user?: { name: string; permissions: string[] } }
+const fresh = (): Req => ({ headers: { authorization: 'Bearer t' }, params: { id: '42' } })
+
+// The three steps of the HTTP bench, synchronous.
+const authenticate = (req: Req): unknown => {
+  const user = USERS[tokenOf(req.headers.authorization) ?? '']
+  if (user === undefined) return 'unauthenticated'
+  req.user = user
+  return undefined
+}
+const authorise = (req: Req): unknown => (req.user?.permissions.includes('post:read') === true ? undefined : 'forbidden')
+const handler = (req: Req): unknown => ({ id: req.params.id, user: req.user?.name })
+
+const asyncAuthenticate = async (req: Req): Promise<unknown> => authenticate(req)
+const asyncAuthorise = async (req: Req): Promise<unknown> => authorise(req)
+const asyncHandler = async (req: Req): Promise<unknown> => handler(req)
+const onion = async (_req: Req, next: () => Promise<unknown>): Promise<void> => { await next() }
+
+/** Measures one function; mitata awaits it when it returns a promise. */
+export async function time(fn: () => unknown, quick: boolean): Promise<{ p50: number; p99: number }> {
+  const stats = await measure(fn, { min_cpu_time: (quick ? 100 : 600) * 1e6, min_samples: quick ? 8 : 32 })
+  return { p50: stats.p50, p99: stats.p99 }
+}
+
+/** Runs the dispatch cases. */
+export async function benchDispatch(quick: boolean): Promise<TimedCase[]> {
+  const sync = compose([authenticate, authorise, handler] as never[])
+  const asyncChain = compose([asyncAuthenticate, asyncAuthorise, asyncHandler] as never[])
+  const onionChain = compose([onion, authenticate, authorise, handler] as never[])
+  type Ctx = { req: Req; body?: unknown }
+  const koa = koaCompose<Ctx>([
+    async (ctx, next) => { if (authenticate(ctx.req) === undefined) await next() },
+    async (ctx, next) => { if (authorise(ctx.req) === undefined) await next() },
+    async (ctx) => { ctx.body = handler(ctx.req) },
+  ])
+  const hono = honoCompose([
+    async (c, next) => { if (authenticate(c.req.raw as Req) === undefined) await next() },
+    async (c, next) => { if (authorise(c.req.raw as Req) === undefined) await next() },
+    async (c) => handler(c.req.raw as Req),
+  ])
+
+  const floor = await time(() => {
+    const req = fresh()
+    authenticate(req)
+    authorise(req)
+    do_not_optimize(handler(req))
+  }, quick)
+  const cases: [string, string, () => unknown][] = [
+    ['3 sync steps', 'routechain compose', () => do_not_optimize(sync(fresh()))],
+    ['3 async steps', 'routechain compose', () => asyncChain(fresh())],
+    ['3 async steps', 'koa-compose', () => koa({ req: fresh() })],
+    ['3 async steps', 'hono compose', () => hono(fresh())],
+    ['onion + 3 sync steps', 'routechain compose', () => onionChain(fresh())],
+  ]
+  const out: TimedCase[] = [{ group: '3 sync steps', name: 'three direct calls (floor)', medianNs: floor.p50, p99Ns: floor.p99, ratio: 1, baseline: 'floor' }]
+  for (const [group, name, fn] of cases) {
+    const t = await time(fn, quick)
+    out.push({ group, name, medianNs: t.p50, p99Ns: t.p99, ratio: t.p50 / floor.p50, baseline: 'floor' })
+  }
+  return out
+}
