@@ -4,6 +4,7 @@ import { do_not_optimize, measure } from 'mitata'
 import { compose } from '../src/chain.js'
 import { honoCompose } from './hono-compose.js'
 import { tokenOf, USERS } from './spec.js'
+import { median } from './stats.js'
 
 /** One in-process case: its median time per call and its ratio to the case it is compared with. */
 export interface TimedCase {
@@ -36,8 +37,34 @@ const onion = async (_req: Req, next: () => Promise<unknown>): Promise<void> => 
 
 /** Measures one function; mitata awaits it when it returns a promise. */
 export async function time(fn: () => unknown, quick: boolean): Promise<{ p50: number; p99: number }> {
-  const stats = await measure(fn, { min_cpu_time: (quick ? 100 : 600) * 1e6, min_samples: quick ? 8 : 32 })
+  const stats = await measure(fn, { min_cpu_time: (quick ? 30 : 150) * 1e6, min_samples: quick ? 6 : 24 })
   return { p50: stats.p50, p99: stats.p99 }
+}
+
+/** One case to time: its group, its name, and the call. The first case of a group is its baseline. */
+export type CaseSpec = readonly [group: string, name: string, fn: () => unknown]
+
+/**
+ * Times cases in interleaved rounds (every case once per round, in turn) and reports, per case, the median
+ * of its per-round medians and the median of its per-round ratios to its group's baseline in the same round:
+ * paired, so drift in the machine's speed cancels out.
+ */
+export async function timeInRounds(cases: readonly CaseSpec[], quick: boolean): Promise<TimedCase[]> {
+  const rounds = quick ? 2 : 5
+  const runs = cases.map((): { p50: number; p99: number }[] => [])
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, [, , fn]] of cases.entries()) runs[i]?.push(await time(fn, quick))
+  }
+  const baselineOf = (group: string): number => cases.findIndex(([g]) => g === group)
+  return cases.map(([group, name], i) => {
+    const mine = runs[i] ?? []
+    const base = runs[baselineOf(group)] ?? []
+    return {
+      group, name, baseline: cases[baselineOf(group)]?.[1] ?? name,
+      medianNs: median(mine.map((r) => r.p50)), p99Ns: median(mine.map((r) => r.p99)),
+      ratio: median(mine.map((r, round) => r.p50 / (base[round]?.p50 ?? Number.NaN))),
+    }
+  })
 }
 
 /** Runs the dispatch cases. */
@@ -57,23 +84,20 @@ export async function benchDispatch(quick: boolean): Promise<TimedCase[]> {
     async (c) => handler(c.req.raw as Req),
   ])
 
-  const floor = await time(() => {
+  const floor = (): void => {
     const req = fresh()
     authenticate(req)
     authorise(req)
     do_not_optimize(handler(req))
-  }, quick)
-  const cases: [string, string, () => unknown][] = [
-    ['3 sync steps', 'routechain compose', () => do_not_optimize(sync(fresh()))],
-    ['3 async steps', 'routechain compose', () => asyncChain(fresh())],
-    ['3 async steps', 'koa-compose', () => koa({ req: fresh() })],
-    ['3 async steps', 'hono compose', () => hono(fresh())],
-    ['onion + 3 sync steps', 'routechain compose', () => onionChain(fresh())],
-  ]
-  const out: TimedCase[] = [{ group: '3 sync steps', name: 'three direct calls (floor)', medianNs: floor.p50, p99Ns: floor.p99, ratio: 1, baseline: 'floor' }]
-  for (const [group, name, fn] of cases) {
-    const t = await time(fn, quick)
-    out.push({ group, name, medianNs: t.p50, p99Ns: t.p99, ratio: t.p50 / floor.p50, baseline: 'floor' })
   }
-  return out
+  const koaCase = (): unknown => koa({ req: fresh() })
+  return timeInRounds([
+    ['3 sync steps', 'three direct calls (floor)', floor],
+    ['3 sync steps', 'routechain compose', () => do_not_optimize(sync(fresh()))],
+    ['3 async steps', 'koa-compose', koaCase],
+    ['3 async steps', 'routechain compose', () => asyncChain(fresh())],
+    ['3 async steps', 'hono compose', () => hono(fresh())],
+    ['onion + 3 sync steps', 'koa-compose (3 async steps)', koaCase],
+    ['onion + 3 sync steps', 'routechain compose', () => onionChain(fresh())],
+  ], quick)
 }

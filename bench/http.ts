@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Pool } from 'undici'
 import { checkAnswers } from './check.js'
 import { CONTENDERS } from './contenders/index.js'
 import { CAN_PIN, load, type LoadResult } from './load.js'
@@ -13,6 +14,7 @@ import { median } from './stats.js'
 export interface HttpPlan {
   readonly rounds: number
   readonly seconds: number
+  /** Seconds of load per contender and route before timing; 0 warms up with a short burst instead. */
   readonly warmupSeconds: number
   readonly connections: number
 }
@@ -29,6 +31,10 @@ export interface HttpRow {
   readonly p50ms: number
   readonly p99ms: number
   readonly medianRatio: number
+  /** The server's CPU time (user + system) per request, in µs: steadier than req/s on a noisy machine. */
+  readonly cpuUsPerRequest: number
+  /** Median per-round CPU time per request divided by raw node:http's (lower is better). */
+  readonly cpuRatio: number
   /** The server's resident memory after all rounds, in MiB. */
   rssMiB: number
 }
@@ -59,6 +65,38 @@ function startServer(index: number): Promise<Server> {
   })
 }
 
+/** Warms a server up with a bounded burst of requests (the quick run's warm-up). */
+async function burst(port: number, route: (typeof TIMED)[number], count: number): Promise<void> {
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 16 })
+  try {
+    let sent = 0
+    const worker = async (): Promise<void> => {
+      while (sent < count) {
+        sent++
+        const res = await pool.request({ path: route.path, method: 'GET', headers: route.headers })
+        await res.body.dump()
+      }
+    }
+    await Promise.all(Array.from({ length: 16 }, worker))
+  } finally {
+    await pool.close()
+  }
+}
+
+// /proc reports CPU time in clock ticks; Linux has used 100 a second on every common build for decades
+const CLOCK_TICKS = 100
+
+/** A process's CPU time so far (user + system), in clock ticks. */
+function cpuTicks(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return Number(fields[11]) + Number(fields[12])
+  } catch {
+    return Number.NaN
+  }
+}
+
 function rssMiB(pid: number | undefined): number {
   try {
     const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1])
@@ -72,7 +110,10 @@ function rssMiB(pid: number | undefined): number {
 export async function benchHttp(plan: HttpPlan, log: (line: string) => void): Promise<HttpRow[]> {
   const servers: Server[] = []
   try {
-    for (let i = 0; i < CONTENDERS.length; i++) servers.push(await startServer(i))
+    const started = await Promise.allSettled(CONTENDERS.map((_, i) => startServer(i)))
+    for (const result of started) if (result.status === 'fulfilled') servers.push(result.value)
+    const failed = started.find((result) => result.status === 'rejected')
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason
     for (const [i, server] of servers.entries()) {
       const wrong = await checkAnswers(server.port)
       if (wrong.length > 0) throw new Error(`${CONTENDERS[i]?.name} answers wrongly:\n  ${wrong.join('\n  ')}`)
@@ -81,13 +122,21 @@ export async function benchHttp(plan: HttpPlan, log: (line: string) => void): Pr
     const loadOf = (server: Server, route: (typeof TIMED)[number], seconds: number) => load({
       url: `http://127.0.0.1:${server.port}${route.path}`, headers: route.headers, seconds, connections: plan.connections, cpu: 1,
     })
-    for (const server of servers) for (const route of TIMED) await loadOf(server, route, plan.warmupSeconds)
+    const cpuRuns = servers.map(() => TIMED.map((): number[] => []))
+    for (const server of servers) {
+      for (const route of TIMED) {
+        if (plan.warmupSeconds > 0) await loadOf(server, route, plan.warmupSeconds)
+        else await burst(server.port, route, 500)
+      }
+    }
     const runs = servers.map(() => TIMED.map((): LoadResult[] => []))
     for (let round = 0; round < plan.rounds; round++) {
       for (const [r, route] of TIMED.entries()) {
         for (const [c, server] of servers.entries()) {
+          const before = cpuTicks(server.child.pid)
           const result = await loadOf(server, route, plan.seconds)
           runs[c]?.[r]?.push(result)
+          cpuRuns[c]?.[r]?.push(((cpuTicks(server.child.pid) - before) * 1e6 / CLOCK_TICKS) / result.requests)
           log(`round ${round + 1}/${plan.rounds} ${route.name} ${CONTENDERS[c]?.name}: ${Math.round(result.rps)} req/s`)
         }
       }
@@ -99,11 +148,14 @@ export async function benchHttp(plan: HttpPlan, log: (line: string) => void): Pr
         const base = runs[0]?.[r] ?? []
         const ratios = mine.map((run, i) => run.rps / (base[i]?.rps ?? Number.NaN))
         const rps = mine.map((run) => run.rps)
+        const cpu = cpuRuns[c]?.[r] ?? []
+        const baseCpu = cpuRuns[0]?.[r] ?? []
         rows.push({
           contender: contender.name, route: route.name, runs: mine, ratios,
           medianRps: median(rps), minRps: Math.min(...rps), maxRps: Math.max(...rps),
           p50ms: median(mine.map((run) => run.p50ms)), p99ms: median(mine.map((run) => run.p99ms)),
           medianRatio: median(ratios), rssMiB: rssMiB(servers[c]?.child.pid),
+          cpuUsPerRequest: median(cpu), cpuRatio: median(cpu.map((us, i) => us / (baseCpu[i] ?? Number.NaN))),
         })
       }
     }

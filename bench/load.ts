@@ -4,6 +4,8 @@ import autocannon from 'autocannon'
 /** One timed load run: throughput and latency percentiles. */
 export interface LoadResult {
   readonly rps: number
+  /** Requests completed in the run. */
+  readonly requests: number
   readonly p50ms: number
   readonly p99ms: number
 }
@@ -44,13 +46,14 @@ function runWrk(options: LoadOptions): LoadResult {
     return m ? toMs(m[1] as string, m[2] as string) : Number.NaN
   }
   if (/Non-2xx or 3xx responses/.test(out) || /Socket errors/.test(out)) throw new Error(`wrk saw errors:\n${out}`)
-  return { rps, p50ms: latency('50'), p99ms: latency('99') }
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1])
+  return { rps, requests, p50ms: latency('50'), p99ms: latency('99') }
 }
 
 async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({ url: options.url, headers: options.headers, connections: options.connections, duration: options.seconds })
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`autocannon saw ${result.non2xx} non-2xx answers and ${result.errors} errors`)
-  return { rps: result.requests.average, p50ms: result.latency.p50, p99ms: result.latency.p99 }
+  return { rps: result.requests.average, requests: result.requests.total, p50ms: result.latency.p50, p99ms: result.latency.p99 }
 }
 
 /** Runs one bounded load run on loopback. */

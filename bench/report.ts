@@ -30,10 +30,10 @@ function ns(value: number): string {
 function httpTables(rows: readonly HttpRow[]): string[] {
   const out: string[] = []
   for (const route of [...new Set(rows.map((r) => r.route))]) {
-    out.push(`### ${route}`, '', '| contender | median req/s | min–max req/s | p50 ms | p99 ms | ratio to raw (median) | ratio min–max | server RSS MiB |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+    out.push(`### ${route}`, '', '| contender | median req/s | min–max req/s | p50 ms | p99 ms | ratio to raw (median) | ratio min–max | server CPU µs/req | CPU vs raw | server RSS MiB |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
     for (const r of rows.filter((row) => row.route === route).sort((a, b) => b.medianRatio - a.medianRatio)) {
       const name = r.contender === 'routechain' ? '**routechain**' : r.contender
-      out.push(`| ${name} | ${n0(r.medianRps)} | ${n0(r.minRps)}–${n0(r.maxRps)} | ${n2(r.p50ms)} | ${n2(r.p99ms)} | **${n2(r.medianRatio)}** | ${n2(Math.min(...r.ratios))}–${n2(Math.max(...r.ratios))} | ${r.rssMiB} |`)
+      out.push(`| ${name} | ${n0(r.medianRps)} | ${n0(r.minRps)}–${n0(r.maxRps)} | ${n2(r.p50ms)} | ${n2(r.p99ms)} | **${n2(r.medianRatio)}** | ${n2(Math.min(...r.ratios))}–${n2(Math.max(...r.ratios))} | ${n2(r.cpuUsPerRequest)} | ${n2(r.cpuRatio)} × | ${r.rssMiB} |`)
     }
     out.push('')
   }
@@ -56,13 +56,15 @@ export function renderMarkdown(run: BenchRun): string {
     `Method: every contender serves the same routes from its own process${run.method.pinned ? ' pinned to core 0' : ''};`,
     `load from \`${run.method.loader}\`${run.method.pinned ? ' pinned to core 1' : ''}, ${run.method.connections} keep-alive connections, ${run.method.seconds} s a run;`,
     `${run.method.rounds} rounds, interleaved (every contender once per round, in turn). Each answer (status and body) is checked before`,
-    'anything is timed. Ratios are paired: each round\'s req/s divided by raw node:http\'s in the same round; the median of those is shown.', '',
+    'anything is timed. Ratios are paired: each round\'s req/s divided by raw node:http\'s in the same round; the median of those is shown.',
+    'Server CPU time per request (user + system, from /proc) is steadier than req/s on a shared machine: lower is better.', '',
     '![ratios to raw node:http](latest.svg)', '',
     '## Targets', '', '| target | measured | met |', '| --- | --- | :---: |',
     ...run.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met === undefined ? '–' : t.met ? 'yes' : '**no**'} |`), '',
     '## HTTP on loopback', '', ...httpTables(run.http),
-    '## In process', '', 'Median and p99 time per call (mitata). Dispatch runs a found route\'s chain on a fresh request object;',
-    'the floor calls the same three step functions directly.', '', ...inProcessTables(run.inProcess), '',
+    '## In process', '', 'Median and p99 time per call (mitata), in interleaved rounds; the ratio is the median of per-round ratios to',
+    'the group\'s first case. Dispatch runs a found route\'s chain on a fresh request object; the floor calls the same',
+    'three step functions directly.', '', ...inProcessTables(run.inProcess), '',
     '## Versions', '', ...Object.entries(run.versions).map(([name, version]) => `- ${name} ${version}`), '',
     '## Commands', '', '```sh', ...run.commands, '```', '',
   ]

@@ -5,7 +5,7 @@ import { compose } from '../src/chain.js'
 import { createApp } from '../src/index.js'
 import { RouteTable } from '../src/route-table.js'
 import { Router, routerState } from '../src/router.js'
-import { time, type TimedCase } from './dispatch.js'
+import { timeInRounds, type TimedCase } from './dispatch.js'
 
 // A small API's worth of routes, static and parametric, like the ones real services have.
 const API = [
@@ -37,34 +37,23 @@ function findMyWayTable(paths: readonly string[]): FindMyWay.Instance<FindMyWay.
 
 /** Runs the lookup and registration cases. */
 export async function benchRouting(quick: boolean): Promise<TimedCase[]> {
-  const out: TimedCase[] = []
-  const pair = async (group: string, base: [string, () => unknown], ours: [string, () => unknown]): Promise<void> => {
-    const b = await time(base[1], quick)
-    const o = await time(ours[1], quick)
-    out.push({ group, name: base[0], medianNs: b.p50, p99Ns: b.p99, ratio: 1, baseline: base[0] })
-    out.push({ group, name: ours[0], medianNs: o.p50, p99Ns: o.p99, ratio: o.p50 / b.p50, baseline: base[0] })
-  }
-
   const fmw = findMyWayTable(API)
   const ours = routechainTable(API)
-  await pair(`lookup among ${API.length} routes (${LOOKUPS.length} paths)`,
-    ['find-my-way find()', () => { for (const path of LOOKUPS) do_not_optimize(fmw.find('GET', path)) }],
-    ['routechain lookup', () => { for (const path of LOOKUPS) do_not_optimize(ours.find('GET', path)) }])
-
   const paths = manyPaths(10_000)
-  await pair('register 10,000 routes',
-    ['find-my-way on()', () => do_not_optimize(findMyWayTable(paths))],
-    ['routechain app.get() + build', () => {
-      const app = createApp()
-      for (const path of paths) app.get(path, handler)
-      do_not_optimize(app.handler)
-    }])
-
   const bigFmw = findMyWayTable(paths)
   const bigOurs = routechainTable(paths)
   const probes = ['/r5000/items/1', '/api/v3/res9999', '/r0/items/x', '/api/v1/res1', '/r9998/items/77']
-  await pair('lookup among 10,000 routes',
-    ['find-my-way find()', () => { for (const path of probes) do_not_optimize(bigFmw.find('GET', path)) }],
-    ['routechain lookup', () => { for (const path of probes) do_not_optimize(bigOurs.find('GET', path)) }])
-  return out
+  const small = `lookup among ${API.length} routes (${LOOKUPS.length} paths)`
+  return timeInRounds([
+    [small, 'find-my-way find()', () => { for (const path of LOOKUPS) do_not_optimize(fmw.find('GET', path)) }],
+    [small, 'routechain lookup', () => { for (const path of LOOKUPS) do_not_optimize(ours.find('GET', path)) }],
+    ['register 10,000 routes', 'find-my-way on()', () => do_not_optimize(findMyWayTable(paths))],
+    ['register 10,000 routes', 'routechain app.get() + build', () => {
+      const app = createApp()
+      for (const path of paths) app.get(path, handler)
+      do_not_optimize(app.handler)
+    }],
+    ['lookup among 10,000 routes', 'find-my-way find()', () => { for (const path of probes) do_not_optimize(bigFmw.find('GET', path)) }],
+    ['lookup among 10,000 routes', 'routechain lookup', () => { for (const path of probes) do_not_optimize(bigOurs.find('GET', path)) }],
+  ], quick)
 }

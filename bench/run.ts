@@ -14,7 +14,7 @@ import { checkTargets } from './targets.js'
 const quick = process.argv.includes('--quick')
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const plan = quick
-  ? { rounds: 3, seconds: 1, warmupSeconds: 1, connections: 64 }
+  ? { rounds: 3, seconds: 1, warmupSeconds: 0, connections: 64 }
   : { rounds: 5, seconds: 5, warmupSeconds: 3, connections: 64 }
 const log = (line: string): void => console.log(`[bench] ${line}`)
 
