@@ -2,6 +2,7 @@ import { DEFAULT_BODY_LIMIT } from './body.js'
 import { configError } from './errors.js'
 import { guardLogger, type Logger } from './logger.js'
 import type { RoutingOptions } from './route-table.js'
+import type { SessionOptions } from './session/phase.js'
 
 /** Options for {@link createApp}. Every one is optional. */
 export interface AppOptions extends RoutingOptions {
@@ -14,6 +15,11 @@ export interface AppOptions extends RoutingOptions {
   trace?: boolean | ((line: string) => void)
   /** The largest request body the readers accept, in bytes (413 beyond it). @default 1048576 (1 MiB) */
   bodyLimit?: number
+  /**
+   * Sessions, part of the app: any step can `await req.session()`. Unset: no sessions.
+   * @example session: { storage: new EncryptedCookieStorage(process.env.SESSION_KEY), maxAge: 7 * 24 * 3600 }
+   */
+  session?: SessionOptions
 }
 
 /** App options after checking, with defaults filled in. */
@@ -25,7 +31,7 @@ export interface ResolvedOptions {
 }
 
 const BOOLEAN_OPTIONS = ['ignoreTrailingSlash', 'ignoreDuplicateSlashes', 'caseSensitive'] as const
-const KNOWN = new Set<string>(['logger', 'trace', 'bodyLimit', 'maxParamLength', ...BOOLEAN_OPTIONS])
+const KNOWN = new Set<string>(['logger', 'trace', 'bodyLimit', 'session', 'maxParamLength', ...BOOLEAN_OPTIONS])
 
 /** Checks a byte count given by the user: a whole number from 0 up. */
 export function checkByteLimit(name: string, value: unknown): number {

@@ -5,8 +5,9 @@ import { compose, NoResponseError, type AnyStep, type Chain } from './chain.js'
 import { configError } from './errors.js'
 import { errorReply, type ErrorHandler } from './error-reply.js'
 import type { Logger } from './logger.js'
-import { Reply, text } from './reply.js'
-import { IncomingRequest, type RouteRequest } from './request.js'
+import { Reply, text, toReply } from './reply.js'
+import { IncomingRequest, type RequestContext, type RouteRequest } from './request.js'
+import { SessionPhase } from './session/phase.js'
 import { MALFORMED, RouteTable, type CompiledRoute, type RouteEntry, type RoutingOptions } from './route-table.js'
 import { Router, routerState } from './router.js'
 import { sendReply, sendValue } from './send.js'
@@ -28,6 +29,8 @@ export interface CloseOptions {
   timeout?: number
 }
 
+function noNote(): void {}
+
 const MISS: CompiledRoute = { chain: undefined, path: '(no route)', steps: [] }
 
 /**
@@ -36,7 +39,7 @@ const MISS: CompiledRoute = { chain: undefined, path: '(no route)', steps: [] }
  */
 export class App<Ctx extends object = {}> extends Router<Ctx> {
   readonly #logger: Logger
-  readonly #bodyLimit: number
+  readonly #context: RequestContext
   readonly #routing: RoutingOptions
   readonly #tracer: Tracer | undefined
   readonly #servers = new Set<Server>()
@@ -51,11 +54,15 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     this[routerState].isApp = true
     const resolved = resolveOptions(options)
     this.#logger = resolved.logger
-    this.#bodyLimit = resolved.bodyLimit
     this.#routing = resolved.routing
     if (resolved.trace !== undefined) {
       this.#tracer = new Tracer(resolved.trace, (error) => resolved.logger.error('the trace sink threw; tracing stops', error))
     }
+    const tracer = this.#tracer
+    const sessions = options.session === undefined
+      ? undefined
+      : new SessionPhase(options.session, resolved.logger, tracer === undefined ? noNote : (req, text) => tracer.note(req, text))
+    this.#context = { bodyLimit: resolved.bodyLimit, sessions }
   }
 
   /**
@@ -191,7 +198,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
       return
     }
     const route = found.store
-    const req = new IncomingRequest(raw, res, found.params, found.searchParams, this.#bodyLimit)
+    const req = new IncomingRequest(raw, res, found.params, found.searchParams, this.#context)
     this.#run(req, res, route, route.chain ?? table.chainOf(route))
   }
 
@@ -202,7 +209,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     }
     const url = raw.url as string
     const query = url.indexOf('?')
-    const req = new IncomingRequest(raw, res, {}, query === -1 ? '' : url.slice(query + 1), this.#bodyLimit)
+    const req = new IncomingRequest(raw, res, {}, query === -1 ? '' : url.slice(query + 1), this.#context)
     if (allowed.length > 0) req.allow = allowed
     this.#run(req, res, MISS, this.#missChain as Chain)
   }
@@ -228,10 +235,27 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
       void this.#fail(req, res, route, new NoResponseError())
       return
     }
+    if (req.sessionSlot !== undefined) {
+      void this.#respondWithSession(req, res, route, value)
+      return
+    }
     try {
       sendValue(res, value, this.#streamFailed)
     } catch (error) {
       void this.#fail(req, res, route, error)
+      return
+    }
+    this.#tracer?.end(req, res.statusCode)
+  }
+
+  // the session is saved before the headers go out, whatever the reply: data, stream, redirect or error
+  async #respondWithSession(req: IncomingRequest, res: ServerResponse, route: CompiledRoute, value: unknown): Promise<void> {
+    let reply: Reply
+    try {
+      reply = await (this.#context.sessions as SessionPhase).commit(req, toReply(value))
+      sendReply(res, reply, this.#streamFailed)
+    } catch (error) {
+      await this.#fail(req, res, route, error)
       return
     }
     this.#tracer?.end(req, res.statusCode)
@@ -243,7 +267,14 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
       res.destroy()
       return
     }
-    const reply = await this.#errorReply(req, route, error)
+    let reply = await this.#errorReply(req, route, error)
+    if (req.sessionSlot !== undefined && !req.sessionSlot.committed) {
+      try {
+        reply = await (this.#context.sessions as SessionPhase).commit(req, reply)
+      } catch (sessionError) {
+        reply = await this.#errorReply(req, route, sessionError)
+      }
+    }
     // a writeHead that threw has already set statusMessage (e.g. "OK"); let the error status bring its own
     res.statusMessage = ''
     try {

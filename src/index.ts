@@ -18,5 +18,15 @@ export type { BodyOptions, FormFields } from './body.js'
 // Replies
 export { Reply, json, text, html, redirect, reply, type ReplyInit, type ReplyBody } from './reply.js'
 
+// Sessions
+export { Session, type SessionData, type KnownSessionData } from './session/session.js'
+export type { SessionOptions } from './session/phase.js'
+export type { SessionStorage, StoredSession } from './session/storage.js'
+export type { CookieOptions } from './session/cookie.js'
+export { EncryptedCookieStorage, type EncryptedCookieOptions } from './session/encrypted.js'
+export { NaClCookieStorage, type NaClCookieOptions } from './session/nacl.js'
+export { SimpleCookieStorage } from './session/simple.js'
+export { generateKey, type KeyInput } from './session/keys.js'
+
 // Errors
 export { HttpError, RoutechainError, type HttpErrorOptions } from './errors.js'

@@ -1,8 +1,10 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import { parse as parseCookies } from 'cookie'
 import { checkByteLimit } from './app-options.js'
-import { HttpError } from './errors.js'
+import { configError, HttpError } from './errors.js'
 import { isJsonType, mediaType, parseFields, parseJson, readBody, type BodyOptions, type FormFields } from './body.js'
+import type { RequestSession, SessionPhase } from './session/phase.js'
+import type { KnownSessionData, Session } from './session/session.js'
 
 /** Query string fields; a repeated field becomes an array. */
 export type Query = Record<string, string | string[] | undefined>
@@ -43,6 +45,20 @@ export interface RouteRequest<P extends object = AnyParams> {
   form(options?: BodyOptions): Promise<FormFields>
   /** The body as raw bytes. */
   buffer(options?: BodyOptions): Promise<Buffer>
+  /**
+   * The request's session, loaded on the first call (the same object on every call), saved before the
+   * response goes out when it changed. Any step can call it: app `use` steps, routers' steps, route steps.
+   * @example const session = await req.session(); session.set('user', 'alice')
+   */
+  session<D extends object = KnownSessionData>(): Promise<Session<D>>
+  /** A fresh, empty session with a new identity that counts as changed (aiohttp's `new_session()`). */
+  newSession<D extends object = KnownSessionData>(): Promise<Session<D>>
+}
+
+/** What every request of one app shares: its body limit and its session phase. */
+export interface RequestContext {
+  readonly bodyLimit: number
+  readonly sessions: SessionPhase | undefined
 }
 
 /** The request object routechain builds for each request; steps see it as a {@link RouteRequest}. */
@@ -61,16 +77,21 @@ export class IncomingRequest implements RouteRequest {
   #json: Promise<unknown> | undefined
   #form: Promise<FormFields> | undefined
 
+  /** The session this request holds, once a step asked for it. */
+  sessionSlot: RequestSession | undefined
   readonly #res: ServerResponse
+  readonly #context: RequestContext
 
-  constructor(raw: IncomingMessage, res: ServerResponse, params: AnyParams, querystring: string, bodyLimit: number) {
+  constructor(raw: IncomingMessage, res: ServerResponse, params: AnyParams, querystring: string, context: RequestContext) {
     this.raw = raw
     this.#res = res
+    this.#context = context
     this.method = raw.method as string
     this.url = raw.url as string
     this.params = params
-    this.bodyLimit = bodyLimit
+    this.bodyLimit = context.bodyLimit
     this.allow = undefined
+    this.sessionSlot = undefined
     this.#querystring = querystring
   }
 
@@ -124,6 +145,20 @@ export class IncomingRequest implements RouteRequest {
       .then(() => this.text(options))
       .then(parseFields)
     return this.#form
+  }
+
+  session<D extends object = KnownSessionData>(): Promise<Session<D>> {
+    return this.#sessions().open(this) as unknown as Promise<Session<D>>
+  }
+
+  newSession<D extends object = KnownSessionData>(): Promise<Session<D>> {
+    return this.#sessions().fresh(this) as unknown as Promise<Session<D>>
+  }
+
+  #sessions(): SessionPhase {
+    const sessions = this.#context.sessions
+    if (sessions === undefined) configError('req.session() needs sessions set up: createApp({ session: { storage: new EncryptedCookieStorage(process.env.SESSION_KEY) } })')
+    return sessions
   }
 
   #expect(matches: boolean, expected: string): Promise<void> {

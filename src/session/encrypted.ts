@@ -1,0 +1,41 @@
+import { fernetDecrypt, fernetEncrypt, fernetKey, type FernetKey } from './fernet.js'
+import { readKeys, type KeyInput } from './keys.js'
+import { decodePayload, encodePayload, type SessionStorage, type StoredSession } from './storage.js'
+import { ValueCache } from './value-cache.js'
+
+/** Options for {@link EncryptedCookieStorage}. */
+export interface EncryptedCookieOptions {
+  /** How many verified cookie values to remember, so a repeated cookie is not decrypted again. @default 1000 */
+  cacheSize?: number
+}
+
+/**
+ * Sessions encrypted into the cookie as Fernet tokens (AES-128-CBC + HMAC-SHA256), byte-compatible with
+ * aiohttp_session's `EncryptedCookieStorage`: a cookie written by Python with the same key loads here, and
+ * the other way round. Give several keys to rotate: the first encrypts, all decrypt.
+ *
+ * @example new EncryptedCookieStorage(process.env.SESSION_KEY)   // 32 bytes, or Fernet.generate_key()'s string
+ */
+export class EncryptedCookieStorage implements SessionStorage {
+  readonly #keys: FernetKey[]
+  readonly #cache: ValueCache
+
+  constructor(keys: KeyInput | readonly KeyInput[] | undefined, options: EncryptedCookieOptions = {}) {
+    this.#keys = readKeys(keys, 'EncryptedCookieStorage').map(fernetKey)
+    this.#cache = new ValueCache(options.cacheSize ?? 1000)
+  }
+
+  load(value: string): StoredSession | undefined {
+    let plaintext = this.#cache.get(value)
+    if (plaintext === undefined) {
+      plaintext = fernetDecrypt(this.#keys, value)
+      if (plaintext === undefined) return undefined
+      this.#cache.set(value, plaintext)
+    }
+    return decodePayload(plaintext)
+  }
+
+  save(session: StoredSession): string {
+    return fernetEncrypt(this.#keys[0] as FernetKey, encodePayload(session), Math.floor(Date.now() / 1000))
+  }
+}

@@ -1,0 +1,54 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+
+// The Fernet spec: 0x80 ‖ timestamp (8 bytes, big-endian seconds) ‖ IV (16) ‖ AES-128-CBC ciphertext ‖
+// HMAC-SHA256 (32) over everything before it; the 32-byte key is the signing key then the encryption key.
+const VERSION = 0x80
+const HEADER = 1 + 8 + 16
+const MAC = 32
+const TOKEN = /^[A-Za-z0-9_-]+={0,2}$/
+
+/** A Fernet key split into its two halves. */
+export interface FernetKey {
+  readonly signing: Buffer
+  readonly encryption: Buffer
+}
+
+/** Splits a 32-byte key into Fernet's signing and encryption keys. */
+export function fernetKey(key: Buffer): FernetKey {
+  return { signing: key.subarray(0, 16), encryption: key.subarray(16, 32) }
+}
+
+/** Encrypts to a Fernet token (url-safe base64 with padding, as Python's `cryptography` writes it). */
+export function fernetEncrypt(key: FernetKey, plaintext: string, nowSeconds: number): string {
+  const iv = randomBytes(16)
+  const cipher = createCipheriv('aes-128-cbc', key.encryption, iv)
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
+  const token = Buffer.allocUnsafe(HEADER + body.length + MAC)
+  token[0] = VERSION
+  token.writeBigUInt64BE(BigInt(nowSeconds), 1)
+  iv.copy(token, 9)
+  body.copy(token, HEADER)
+  createHmac('sha256', key.signing).update(token.subarray(0, HEADER + body.length)).digest().copy(token, HEADER + body.length)
+  return token.toString('base64')
+    .replace(/\+/g, '-').replace(/\//g, '_')
+}
+
+/** Decrypts a Fernet token with any of the keys; `undefined` when it is malformed or no key verifies it. */
+export function fernetDecrypt(keys: readonly FernetKey[], token: string): string | undefined {
+  if (!TOKEN.test(token)) return undefined
+  const bytes = Buffer.from(token, 'base64url')
+  if (bytes.length < HEADER + 16 + MAC || bytes[0] !== VERSION || (bytes.length - HEADER - MAC) % 16 !== 0) return undefined
+  const signed = bytes.subarray(0, bytes.length - MAC)
+  const mac = bytes.subarray(bytes.length - MAC)
+  for (const key of keys) {
+    const expected = createHmac('sha256', key.signing).update(signed).digest()
+    if (!timingSafeEqual(expected, mac)) continue
+    try {
+      const decipher = createDecipheriv('aes-128-cbc', key.encryption, bytes.subarray(9, HEADER))
+      return Buffer.concat([decipher.update(bytes.subarray(HEADER, bytes.length - MAC)), decipher.final()]).toString('utf8')
+    } catch {
+      return undefined
+    }
+  }
+  return undefined
+}

@@ -1,0 +1,61 @@
+import nacl from 'tweetnacl'
+import { readKeys, type KeyInput } from './keys.js'
+import { decodePayload, encodePayload, type SessionStorage, type StoredSession } from './storage.js'
+import { ValueCache } from './value-cache.js'
+
+const NONCE = nacl.secretbox.nonceLength
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+
+/** Options for {@link NaClCookieStorage}. */
+export interface NaClCookieOptions {
+  /** How many verified cookie values to remember, so a repeated cookie is not decrypted again. @default 1000 */
+  cacheSize?: number
+}
+
+/**
+ * Sessions sealed into the cookie with NaCl's secretbox (XSalsa20-Poly1305) on `tweetnacl`, compatible with
+ * aiohttp_session's `NaClCookieStorage`: standard base64 of nonce ‖ box, 32-byte key. Several keys rotate:
+ * the first seals, all open.
+ */
+export class NaClCookieStorage implements SessionStorage {
+  readonly #keys: Uint8Array[]
+  readonly #cache: ValueCache
+
+  constructor(keys: KeyInput | readonly KeyInput[] | undefined, options: NaClCookieOptions = {}) {
+    this.#keys = readKeys(keys, 'NaClCookieStorage').map((key) => new Uint8Array(key))
+    this.#cache = new ValueCache(options.cacheSize ?? 1000)
+  }
+
+  load(value: string): StoredSession | undefined {
+    let plaintext = this.#cache.get(value)
+    if (plaintext === undefined) {
+      plaintext = this.#open(value)
+      if (plaintext === undefined) return undefined
+      this.#cache.set(value, plaintext)
+    }
+    return decodePayload(plaintext)
+  }
+
+  save(session: StoredSession): string {
+    const nonce = nacl.randomBytes(NONCE)
+    const box = nacl.secretbox(Buffer.from(encodePayload(session), 'utf8'), nonce, this.#keys[0] as Uint8Array)
+    return Buffer.concat([nonce, box]).toString('base64')
+  }
+
+  #open(value: string): string | undefined {
+    if (!BASE64.test(value)) return undefined
+    const bytes = Buffer.from(value, 'base64')
+    if (bytes.length < NONCE + nacl.secretbox.overheadLength) return undefined
+    for (const key of this.#keys) {
+      const opened = nacl.secretbox.open(bytes.subarray(NONCE), bytes.subarray(0, NONCE), key)
+      if (opened !== null) {
+        try {
+          return new TextDecoder('utf-8', { fatal: true }).decode(opened)
+        } catch {
+          return undefined
+        }
+      }
+    }
+    return undefined
+  }
+}

@@ -1,0 +1,190 @@
+import type { TLSSocket } from 'node:tls'
+import { configError, HttpError, RoutechainError } from '../errors.js'
+import type { Logger } from '../logger.js'
+import { Reply } from '../reply.js'
+import { readCookie, resolveCookie, serializeCookie, type CookieOptions } from './cookie.js'
+import { Session, type SessionState } from './session.js'
+import type { SessionStorage, StoredSession } from './storage.js'
+
+/** The `session` option of `createApp`. */
+export interface SessionOptions {
+  /** Where sessions live: EncryptedCookieStorage, NaClCookieStorage, SimpleCookieStorage, or your own. */
+  storage: SessionStorage
+  /** The session cookie's name and attributes. */
+  cookie?: CookieOptions
+  /** Absolute lifetime in seconds, enforced from inside the payload; `null` for none. @default 604800 (7 days) */
+  maxAge?: number | null
+  /** Sliding lifetime in seconds since the session was last saved; unset for none. */
+  idleTimeout?: number
+}
+
+/** What one request holds of its session. */
+export interface RequestSession {
+  readonly session: Promise<Session>
+  state: SessionState | undefined
+  /** The cookie value the request came with. */
+  incoming: string | undefined
+  /** The request came with a cookie that did not load (tampered, expired…): clear it. */
+  stale: boolean
+  committed: boolean
+}
+
+/** Where the phase keeps a request's session: the request object carries it. */
+export interface SessionHolder {
+  sessionSlot: RequestSession | undefined
+  readonly raw: { readonly headers: { readonly cookie?: string | undefined }; readonly socket: object }
+}
+
+const SECONDS = (): number => Math.floor(Date.now() / 1000)
+const MAX_COOKIE = 4096
+
+function checkSeconds(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) configError(`session ${name} must be a whole number of seconds above 0, got ${String(value)}`)
+  return value
+}
+
+/**
+ * The session phase of a request: loads the session the first time a step asks for it, and saves it
+ * (setting or clearing the cookie) before the response headers go out. Routes that never ask pay nothing.
+ */
+export class SessionPhase {
+  readonly #storage: SessionStorage
+  readonly #cookie: ReturnType<typeof resolveCookie>
+  readonly #maxAge: number | undefined
+  readonly #idle: number | undefined
+  readonly #logger: Logger
+  readonly #note: (req: object, text: string) => void
+
+  constructor(options: SessionOptions, logger: Logger, note: (req: object, text: string) => void) {
+    if (options === null || typeof options !== 'object') configError('the session option takes { storage, cookie?, maxAge?, idleTimeout? }')
+    const { storage } = options
+    if (storage === null || typeof storage !== 'object' || typeof storage.load !== 'function' || typeof storage.save !== 'function') {
+      configError('session.storage must be a session storage, e.g. new EncryptedCookieStorage(process.env.SESSION_KEY)')
+    }
+    this.#storage = storage
+    this.#cookie = resolveCookie(options.cookie)
+    this.#maxAge = options.maxAge === null ? undefined : checkSeconds('maxAge', options.maxAge ?? 7 * 24 * 3600)
+    this.#idle = options.idleTimeout === undefined ? undefined : checkSeconds('idleTimeout', options.idleTimeout)
+    this.#logger = logger
+    this.#note = note
+    storage.attach?.((message) => logger.warn(message))
+  }
+
+  /** `req.session()`: the request's session, loaded on the first call; the same object on every call. */
+  open(req: SessionHolder): Promise<Session> {
+    if (req.sessionSlot !== undefined) return req.sessionSlot.session
+    const slot: { -readonly [K in keyof RequestSession]: RequestSession[K] } = {
+      session: undefined as unknown as Promise<Session>, state: undefined, incoming: undefined, stale: false, committed: false,
+    }
+    slot.session = this.#load(req, slot)
+    req.sessionSlot = slot
+    return slot.session
+  }
+
+  /** `req.newSession()`: a fresh, empty session with a new identity that counts as changed. */
+  async fresh(req: SessionHolder): Promise<Session> {
+    const session = await this.open(req)
+    const state = (req.sessionSlot as RequestSession).state as SessionState
+    Object.assign(state, { data: {}, created: SECONDS(), accessed: undefined, isNew: true, changed: true, invalidated: false, regenerated: true, maxAge: undefined })
+    return session
+  }
+
+  async #load(req: SessionHolder, slot: RequestSession): Promise<Session> {
+    const value = readCookie(req.raw.headers.cookie, this.#cookie.name)
+    slot.incoming = value
+    let stored: StoredSession | undefined
+    if (value !== undefined) {
+      try {
+        stored = await this.#storage.load(value)
+      } catch (error) {
+        throw new HttpError(503, 'sessions are unavailable right now; try again shortly', { cause: error })
+      }
+      const now = SECONDS()
+      if (stored === undefined) {
+        this.#logger.debug('session cookie did not load (tampered, garbled, wrong key or unknown): starting a fresh session')
+      } else if (this.#expired(stored, now)) {
+        this.#logger.debug('session expired: starting a fresh session')
+        void Promise.resolve(this.#storage.delete?.(value)).catch(() => {})
+        stored = undefined
+      }
+      slot.stale = stored === undefined
+    }
+    slot.state = stored === undefined
+      ? { data: {}, created: SECONDS(), accessed: undefined, isNew: true, changed: false, invalidated: false, regenerated: false, maxAge: undefined, defaultMaxAge: this.#maxAge }
+      : { data: stored.data, created: stored.created, accessed: stored.accessed, isNew: false, changed: false, invalidated: false, regenerated: false, maxAge: stored.maxAge, defaultMaxAge: this.#maxAge }
+    this.#note(req, stored === undefined ? `session: new${slot.stale ? ' (the cookie sent did not load)' : ''}` : 'session: loaded')
+    return new Session(slot.state)
+  }
+
+  #expired(stored: StoredSession, now: number): boolean {
+    const maxAge = stored.maxAge ?? this.#maxAge
+    if (maxAge !== undefined && stored.created + maxAge <= now) return true
+    return this.#idle !== undefined && (stored.accessed ?? stored.created) + this.#idle <= now
+  }
+
+  /**
+   * Saves the request's session if it needs saving and returns the reply with its cookie set (a copy: the
+   * given reply may be shared). Throws when the cookie would be too large for browsers to keep.
+   */
+  async commit(req: SessionHolder, reply: Reply): Promise<Reply> {
+    const slot = req.sessionSlot
+    if (slot === undefined || slot.committed) return reply
+    slot.committed = true
+    try {
+      await slot.session
+    } catch {
+      return reply // the session never loaded (storage down): nothing to save
+    }
+    const state = slot.state as SessionState
+    const now = SECONDS()
+    const known = slot.incoming !== undefined && !slot.stale ? slot.incoming : undefined
+    let value: string | undefined
+    let maxAge: number | undefined
+    if (state.invalidated || (state.changed && Object.keys(state.data).length === 0)) {
+      if (known !== undefined) await this.#storage.delete?.(known)
+      if (slot.incoming === undefined) return reply
+    } else if (state.changed || this.#idleRefreshDue(state, now)) {
+      if (state.regenerated && known !== undefined) await this.#storage.delete?.(known)
+      const stored: StoredSession = { created: state.created, data: state.data, accessed: this.#idle === undefined ? undefined : now, maxAge: state.maxAge }
+      value = await this.#storage.save(stored, state.regenerated || state.isNew ? undefined : known)
+      maxAge = this.#cookieMaxAge(state, now)
+    } else if (!slot.stale) {
+      return reply
+    }
+    this.#note(req, value === undefined ? 'session: cookie cleared' : 'session: saved')
+    const header = serializeCookie(this.#cookie.name, value ?? '', {
+      path: this.#cookie.path,
+      domain: this.#cookie.domain,
+      secure: this.#cookie.secure === 'auto' ? (req.raw.socket as TLSSocket).encrypted === true : this.#cookie.secure,
+      httpOnly: this.#cookie.httpOnly,
+      sameSite: this.#cookie.sameSite,
+      maxAge: value === undefined ? 0 : maxAge,
+    }, now * 1000)
+    const size = Buffer.byteLength(header)
+    if (size > MAX_COOKIE) {
+      throw new RoutechainError('ERR_ROUTECHAIN_SESSION_TOO_LARGE',
+        `the session cookie would be ${size} bytes, over the ${MAX_COOKIE} browsers keep (they drop it silently): keep less in the session, or use a server-side storage such as MemoryStorage or RedisStorage`)
+    }
+    return withCookie(reply, header)
+  }
+
+  #idleRefreshDue(state: SessionState, now: number): boolean {
+    // rewrite an untouched session only once a quarter of the idle timeout has passed, not on every request
+    return this.#idle !== undefined && !state.isNew && now - (state.accessed ?? state.created) >= this.#idle / 4
+  }
+
+  #cookieMaxAge(state: SessionState, now: number): number | undefined {
+    const maxAge = state.maxAge ?? this.#maxAge
+    const absolute = maxAge === undefined ? undefined : Math.max(1, state.created + maxAge - now)
+    if (this.#idle === undefined) return absolute
+    return absolute === undefined ? this.#idle : Math.min(absolute, this.#idle)
+  }
+}
+
+function withCookie(reply: Reply, header: string): Reply {
+  const existing = reply.headers['set-cookie']
+  const cookies = existing === undefined ? [header] : [...(Array.isArray(existing) ? existing : [String(existing)]), header]
+  const copy = new Reply(reply.body, reply.status, { ...reply.headers, 'set-cookie': cookies })
+  copy.error = reply.error
+  return copy
+}

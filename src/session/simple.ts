@@ -1,0 +1,24 @@
+import { quoteLikePython } from './cookie.js'
+import { decodePayload, encodePayload, type SessionStorage, type StoredSession } from './storage.js'
+
+/**
+ * Plain JSON in the cookie, readable and forgeable by anyone: for development and tests only. Written as
+ * aiohttp_session's `SimpleCookieStorage` writes it. Warns at start-up under `NODE_ENV=production`.
+ */
+export class SimpleCookieStorage implements SessionStorage {
+  attach(warn: (message: string) => void): void {
+    if (process.env.NODE_ENV === 'production') {
+      warn('SimpleCookieStorage keeps sessions as plain, forgeable JSON in the cookie: use EncryptedCookieStorage or NaClCookieStorage in production')
+    }
+  }
+
+  load(value: string): StoredSession | undefined {
+    return decodePayload(value)
+  }
+
+  save(session: StoredSession): string {
+    // Python's json.dumps escapes non-ASCII by default; do the same so the cookie stays ASCII
+    const ascii = encodePayload(session).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    return quoteLikePython(ascii)
+  }
+}

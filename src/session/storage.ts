@@ -1,0 +1,75 @@
+/**
+ * A session as storages keep it: aiohttp_session's `created` and data, plus what routechain needs to
+ * enforce lifetimes from inside the payload. All times are whole unix seconds.
+ */
+export interface StoredSession {
+  /** When the session was created (aiohttp's `created`). */
+  readonly created: number
+  /** The session's data (aiohttp's `session`). */
+  readonly data: Record<string, unknown>
+  /** When the session was last saved by a request; the idle timeout counts from it. */
+  readonly accessed?: number | undefined
+  /** This session's own absolute lifetime in seconds ("remember me"), when it differs from the app's. */
+  readonly maxAge?: number | undefined
+}
+
+/**
+ * Where sessions live. Cookie storages encode the whole session into the cookie value; server-side storages
+ * keep it elsewhere and put an id in the cookie. Write your own by implementing these methods (compare
+ * aiohttp_session's `AbstractStorage`).
+ *
+ * @example
+ * class MyStorage implements SessionStorage {
+ *   load(value) { return db.get(value) }                  // undefined when unknown: a fresh session follows
+ *   save(session, current) { const id = current ?? newId(); db.set(id, session); return id }
+ *   delete(value) { db.delete(value) }
+ * }
+ */
+export interface SessionStorage {
+  /**
+   * Reads the session a cookie value stands for. Returns `undefined` for anything it cannot trust (tampered,
+   * garbled, wrong key, unknown id): the request then gets a fresh session. Throw only when the storage
+   * itself fails (a server that is down), which answers 503.
+   */
+  load(value: string): StoredSession | undefined | Promise<StoredSession | undefined>
+  /**
+   * Stores a session and returns the cookie value for it. `current` is the value the request came with, or
+   * `undefined` for a new identity (a new session, `regenerate()`, `newSession()`).
+   */
+  save(session: StoredSession, current: string | undefined): string | Promise<string>
+  /** Forgets a session for good (logout, regenerate). Cookie storages have nothing to forget. */
+  delete?(value: string): void | Promise<void>
+  /** Called once when the app starts, with a function to warn through (e.g. about development-only storages). */
+  attach?(warn: (message: string) => void): void
+}
+
+/** Encodes a session as aiohttp_session's JSON payload, with routechain's extra fields beside it. */
+export function encodePayload(session: StoredSession): string {
+  const payload: Record<string, unknown> = { created: session.created, session: session.data }
+  if (session.accessed !== undefined) payload.accessed = session.accessed
+  if (session.maxAge !== undefined) payload.max_age = session.maxAge
+  return JSON.stringify(payload)
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * Decodes aiohttp_session's JSON payload; `undefined` when it is not one. A payload without `created`
+ * (aiohttp writes `{}` for an empty session) is not a session.
+ */
+export function decodePayload(text: string): StoredSession | undefined {
+  let payload: unknown
+  try {
+    payload = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (!isRecord(payload) || typeof payload.created !== 'number' || !Number.isFinite(payload.created)) return undefined
+  const data = payload.session ?? {}
+  if (!isRecord(data)) return undefined
+  const accessed = typeof payload.accessed === 'number' ? payload.accessed : undefined
+  const maxAge = typeof payload.max_age === 'number' ? payload.max_age : undefined
+  return { created: Math.floor(payload.created), data, accessed, maxAge }
+}
