@@ -2,17 +2,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createApp, defineStep, Router, text, type App, type RouteRequest } from '../src/index.js'
-import { serve, type TestServer } from './_helpers/http.js'
-
-/** Serves `app` for the length of `run`, and always closes it. */
-async function withServer(app: App, run: (server: TestServer) => Promise<void>): Promise<void> {
-  const server = await serve(app)
-  try {
-    await run(server)
-  } finally {
-    await server.close()
-  }
-}
+import { withServer } from './_helpers/http.js'
 
 // ---------------------------------------------------------------------------------------------------------------
 

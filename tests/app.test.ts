@@ -4,32 +4,9 @@ import { once } from 'node:events'
 import { request } from 'undici'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createApp, HttpError, RoutechainError, Router, type App, type Next, type RouteRequest } from '../src/index.js'
-import { recordingLogger, serve, type TestServer } from './_helpers/http.js'
-
-/** Serves the app for the length of `body`, and always closes it. */
-async function withServer(app: App, body: (s: TestServer) => Promise<void>): Promise<void> {
-  const s = await serve(app)
-  try {
-    await body(s)
-  } finally {
-    await s.close()
-  }
-}
-
-/** Asserts that `fn` throws a RoutechainError ERR_ROUTECHAIN_CONFIG whose message matches. */
-function throwsConfig(fn: () => unknown, message: RegExp): void {
-  let caught: unknown
-  try {
-    fn()
-  } catch (error) {
-    caught = error
-  }
-  assert.instance(caught, RoutechainError, 'expected a RoutechainError to be thrown')
-  const error = caught as RoutechainError
-  assert.is(error.code, 'ERR_ROUTECHAIN_CONFIG')
-  assert.match(error.message, message)
-}
+import { createApp, HttpError, Router, type App, type Next, type RouteRequest } from '../src/index.js'
+import { recordingLogger, serve, type TestServer, withServer } from './_helpers/http.js'
+import { throwsConfig } from './_helpers/assert.js'
 
 /** A promise with its resolve function, to hold a request open until the test lets it go. */
 function deferred(): { promise: Promise<void>; resolve: () => void } {

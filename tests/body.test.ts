@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { bodyLimit, createApp, RoutechainError, type App, type AppOptions, type Step } from '../src/index.js'
-import { recordingLogger, serve, type TestServer } from './_helpers/http.js'
+import { bodyLimit, createApp, type App, type AppOptions, type Step } from '../src/index.js'
+import { recordingLogger, type TestServer, withServer } from './_helpers/http.js'
+import { configCode } from './_helpers/assert.js'
 
 const MiB = 1024 * 1024
 const UNICODE = 'héllo wörld ✓ 🚀'
@@ -12,16 +13,6 @@ function makeApp(setup: (app: App) => void, options: AppOptions = {}): App {
   const app = createApp({ logger: recordingLogger().logger, ...options })
   setup(app)
   return app
-}
-
-/** Serves `app`, runs `body`, and always closes the server. */
-async function withServer(app: App, body: (server: TestServer) => Promise<void>): Promise<void> {
-  const server = await serve(app)
-  try {
-    await body(server)
-  } finally {
-    await server.close()
-  }
 }
 
 /** An app with one POST route `/` running `steps`, plus GET `/ping`, to check it still serves. */
@@ -41,15 +32,6 @@ async function assertStillServes(server: TestServer): Promise<void> {
   const res = await server.fetch('/ping')
   assert.is(res.status, 200)
   assert.is(res.body, 'pong')
-}
-
-function configCode(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (error) {
-    return error instanceof RoutechainError ? error.code : `not a RoutechainError: ${String(error)}`
-  }
-  return undefined
 }
 
 /** undici options for a request whose second body read would hang if the body were not cached: fail instead. */

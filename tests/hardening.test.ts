@@ -2,56 +2,23 @@
 import { connect } from 'node:net'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createApp, reply, RoutechainError, type App } from '../src/index.js'
-import { recordingLogger, serve, type TestServer } from './_helpers/http.js'
-
-async function withServer(app: App, body: (s: TestServer) => Promise<void>): Promise<void> {
-  const s = await serve(app)
-  try {
-    await body(s)
-  } finally {
-    await s.close()
-  }
-}
-
-/** Sends raw bytes and resolves with everything the server answers until it closes the connection. */
-function rawExchange(url: string, request: string): Promise<string> {
-  const { port } = new URL(url)
-  return new Promise((resolve, reject) => {
-    let answer = ''
-    const socket = connect(Number(port), '127.0.0.1', () => socket.end(request))
-    socket.setEncoding('utf8')
-    socket.on('data', (chunk: string) => { answer += chunk })
-    socket.on('end', () => resolve(answer))
-    socket.on('error', reject)
-  })
-}
-
-function configError(fn: () => unknown): RoutechainError {
-  try {
-    fn()
-  } catch (error) {
-    assert.instance(error, RoutechainError)
-    assert.is((error as RoutechainError).code, 'ERR_ROUTECHAIN_CONFIG')
-    return error as RoutechainError
-  }
-  throw new Error('expected a configuration error')
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+import { createApp, reply } from '../src/index.js'
+import { rawExchange, recordingLogger, serve, withServer } from './_helpers/http.js'
+import { throwsConfig } from './_helpers/assert.js'
+import { sleep } from './_helpers/async.js'
 
 const options = suite('createApp options (#2)')
 
 options('refuses unknown options, pointing port and host to listen()', () => {
-  assert.match(configError(() => createApp({ port: 3000 } as never)).message, /app\.listen\(\{ port, host \}\)/)
-  assert.match(configError(() => createApp({ colour: 'red' } as never)).message, /no option "colour"/)
+  assert.match(throwsConfig(() => createApp({ port: 3000 } as never)).message, /app\.listen\(\{ port, host \}\)/)
+  assert.match(throwsConfig(() => createApp({ colour: 'red' } as never)).message, /no option "colour"/)
 })
 
 options('refuses a logger without the four methods, and wrongly typed routing options', () => {
-  assert.match(configError(() => createApp({ logger: {} as never })).message, /no error\(\) method/)
-  assert.match(configError(() => createApp({ caseSensitive: 'no' as never })).message, /caseSensitive must be true or false/)
-  assert.match(configError(() => createApp({ maxParamLength: 0 })).message, /maxParamLength/)
-  assert.match(configError(() => createApp({ trace: 'yes' as never })).message, /trace takes/)
+  assert.match(throwsConfig(() => createApp({ logger: {} as never })).message, /no error\(\) method/)
+  assert.match(throwsConfig(() => createApp({ caseSensitive: 'no' as never })).message, /caseSensitive must be true or false/)
+  assert.match(throwsConfig(() => createApp({ maxParamLength: 0 })).message, /maxParamLength/)
+  assert.match(throwsConfig(() => createApp({ trace: 'yes' as never })).message, /trace takes/)
 })
 
 options.run()

@@ -3,24 +3,10 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
   createApp, HttpError, json, Reply, RoutechainError, text,
-  type App, type Next, type RouteRequest,
+  type Next, type RouteRequest,
 } from '../src/index.js'
-import { recordingLogger, serve, type TestServer } from './_helpers/http.js'
-
-/** Serves `app` for the length of `run`, and always closes it. */
-async function withServer(app: App, run: (server: TestServer) => Promise<void>): Promise<void> {
-  const server = await serve(app)
-  try {
-    await run(server)
-  } finally {
-    await server.close()
-  }
-}
-
-/** Settles after the current turn of the event loop, so a step is really asynchronous (no timer, no duration). */
-function tick(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
-}
+import { recordingLogger, withServer } from './_helpers/http.js'
+import { tick } from './_helpers/async.js'
 
 // ---------------------------------------------------------------------------------------------------------------
 

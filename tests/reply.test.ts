@@ -3,7 +3,8 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { request } from 'undici'
 import { createApp, html, HttpError, json, redirect, reply, Reply, RoutechainError, text, type App, type Step } from '../src/index.js'
-import { recordingLogger, serve, type TestServer } from './_helpers/http.js'
+import { recordingLogger, type TestServer, withServer } from './_helpers/http.js'
+import { configCode } from './_helpers/assert.js'
 
 const TEXT = 'text/plain; charset=utf-8'
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -15,16 +16,6 @@ function appWith(step: Step): { app: App; lines: string[] } {
   const app = createApp({ logger })
   app.get('/', step)
   return { app, lines }
-}
-
-/** Serves `app`, runs `body`, and always closes the server. */
-async function withServer(app: App, body: (server: TestServer) => Promise<void>): Promise<void> {
-  const server = await serve(app)
-  try {
-    await body(server)
-  } finally {
-    await server.close()
-  }
 }
 
 /** GETs `/` from an app whose only route returns `value`. */
@@ -44,15 +35,6 @@ async function settles<T>(promise: Promise<T>, what: string): Promise<T> {
   } finally {
     clearTimeout(guard)
   }
-}
-
-function configCode(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (error) {
-    return error instanceof RoutechainError ? error.code : `not a RoutechainError: ${String(error)}`
-  }
-  return undefined
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,18 +1,8 @@
 import { IncomingMessage } from 'node:http'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createApp, type App, type RouteRequest } from '../src/index.js'
-import { recordingLogger, serve, type TestResponse, type TestServer } from './_helpers/http.js'
-
-/** Serves `app`, runs `body`, and always closes the server. */
-async function withServer(app: App, body: (server: TestServer) => Promise<void>): Promise<void> {
-  const server = await serve(app)
-  try {
-    await body(server)
-  } finally {
-    await server.close()
-  }
-}
+import { createApp, type RouteRequest } from '../src/index.js'
+import { recordingLogger, type TestResponse, type TestServer, withServer } from './_helpers/http.js'
 
 /**
  * Registers `path` for every method with a step that hands the request to `inspect` and answers what it

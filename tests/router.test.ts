@@ -1,7 +1,8 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createApp, Reply, RoutechainError, Router, type App, type Next, type RouteRequest } from '../src/index.js'
-import { serve, type TestServer } from './_helpers/http.js'
+import { createApp, Reply, RoutechainError, Router, type Next, type RouteRequest } from '../src/index.js'
+import { withServer } from './_helpers/http.js'
+import { allowOf, throwsConfig } from './_helpers/assert.js'
 
 /** An onion step that records `name>` on the way in and `<name` on the way out. */
 function onion(name: string, log: string[]): (req: RouteRequest, next: Next) => Promise<Reply> {
@@ -13,36 +14,6 @@ function onion(name: string, log: string[]): (req: RouteRequest, next: Next) => 
   }
   Object.defineProperty(step, 'name', { value: name })
   return step
-}
-
-/** Serves the app for the length of `body`, and always closes it. */
-async function withServer(app: App, body: (s: TestServer) => Promise<void>): Promise<void> {
-  const s = await serve(app)
-  try {
-    await body(s)
-  } finally {
-    await s.close()
-  }
-}
-
-/** Asserts that `fn` throws a RoutechainError ERR_ROUTECHAIN_CONFIG whose message matches. */
-function throwsConfig(fn: () => unknown, message: RegExp): void {
-  let caught: unknown
-  try {
-    fn()
-  } catch (error) {
-    caught = error
-  }
-  assert.instance(caught, RoutechainError, 'expected a RoutechainError to be thrown')
-  const error = caught as RoutechainError
-  assert.is(error.code, 'ERR_ROUTECHAIN_CONFIG')
-  assert.match(error.message, message)
-}
-
-function allowOf(headers: Record<string, string | string[] | undefined>): string[] {
-  const allow = headers.allow
-  assert.type(allow, 'string', 'expected an Allow header')
-  return (allow as string).split(',').map((m) => m.trim()).sort()
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -1,37 +1,8 @@
-import { connect } from 'node:net'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createApp, json, Reply, RoutechainError, Router, type App, type AppOptions, type Next, type RouteRequest } from '../src/index.js'
-import { recordingLogger, serve, type TestServer } from './_helpers/http.js'
-
-/** Serves the app for the length of `body`, and always closes it. */
-async function withServer(app: App, body: (s: TestServer) => Promise<void>): Promise<void> {
-  const s = await serve(app)
-  try {
-    await body(s)
-  } finally {
-    await s.close()
-  }
-}
-
-function allowOf(headers: Record<string, string | string[] | undefined>): string[] {
-  const allow = headers.allow
-  assert.type(allow, 'string', 'expected an Allow header')
-  return (allow as string).split(',').map((m) => m.trim()).sort()
-}
-
-/** Sends raw bytes to the server and returns everything it answers until it closes the connection. */
-function rawExchange(url: string, request: string): Promise<string> {
-  const { port } = new URL(url)
-  return new Promise((resolve, reject) => {
-    let answer = ''
-    const socket = connect(Number(port), '127.0.0.1', () => socket.end(request))
-    socket.setEncoding('utf8')
-    socket.on('data', (chunk: string) => { answer += chunk })
-    socket.on('end', () => resolve(answer))
-    socket.on('error', reject)
-  })
-}
+import { rawExchange, recordingLogger, withServer } from './_helpers/http.js'
+import { allowOf } from './_helpers/assert.js'
 
 /** An app-level onion step that stamps every response it sees. */
 async function stamp(_req: RouteRequest, next: Next): Promise<Reply> {

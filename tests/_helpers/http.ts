@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { request as undiciRequest, type Dispatcher } from 'undici'
@@ -43,4 +44,27 @@ export function recordingLogger(): { lines: string[]; logger: { error(...a: unkn
     lines.push(`${level} ${args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : String(a))).join(' ')}`)
   }
   return { lines, logger: { error: record('error'), warn: record('warn'), info: record('info'), debug: record('debug') } }
+}
+
+/** Serves `app` for the length of `run`, and always closes it. */
+export async function withServer(app: App, run: (server: TestServer) => Promise<void>): Promise<void> {
+  const server = await serve(app)
+  try {
+    await run(server)
+  } finally {
+    await server.close()
+  }
+}
+
+/** Sends raw bytes to a server and resolves with everything it answers until it closes the connection. */
+export function rawExchange(url: string, request: string): Promise<string> {
+  const { port } = new URL(url)
+  return new Promise((resolve, reject) => {
+    let answer = ''
+    const socket = connect(Number(port), '127.0.0.1', () => socket.end(request))
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk: string) => { answer += chunk })
+    socket.on('end', () => resolve(answer))
+    socket.on('error', reject)
+  })
 }
