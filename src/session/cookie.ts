@@ -32,7 +32,8 @@ export function resolveCookie(options: CookieOptions = {}): Required<Omit<Cookie
 
 // Python's http.cookies quotes values with characters outside its legal set and escapes some inside
 // the quotes: \" and \\ as such, others (',' ';' controls) as a backslash and three octal digits.
-function unquote(value: string): string {
+/** Reads a value Python may have quoted: strips the quotes and undoes its escapes; others pass unchanged. */
+export function unquote(value: string): string {
   if (value.length < 2 || value[0] !== '"' || value[value.length - 1] !== '"') return value
   const inner = value.slice(1, -1)
   if (!inner.includes('\\')) return inner

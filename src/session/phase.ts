@@ -3,7 +3,7 @@ import { configError, HttpError, RoutechainError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { Reply } from '../reply.js'
 import { readCookie, resolveCookie, serializeCookie, type CookieOptions } from './cookie.js'
-import { Session, type SessionState } from './session.js'
+import { emptyData, ownData, Session, type SessionState } from './session.js'
 import type { SessionStorage, StoredSession } from './storage.js'
 
 /** The `session` option of `createApp`. */
@@ -85,7 +85,7 @@ export class SessionPhase {
   async fresh(req: SessionHolder): Promise<Session> {
     const session = await this.open(req)
     const state = (req.sessionSlot as RequestSession).state as SessionState
-    Object.assign(state, { data: {}, created: SECONDS(), accessed: undefined, isNew: true, changed: true, invalidated: false, regenerated: true, maxAge: undefined })
+    Object.assign(state, { data: emptyData(), created: SECONDS(), accessed: undefined, isNew: true, changed: true, invalidated: false, regenerated: true, maxAge: undefined })
     return session
   }
 
@@ -110,13 +110,15 @@ export class SessionPhase {
       slot.stale = stored === undefined
     }
     slot.state = stored === undefined
-      ? { data: {}, created: SECONDS(), accessed: undefined, isNew: true, changed: false, invalidated: false, regenerated: false, maxAge: undefined, defaultMaxAge: this.#maxAge }
-      : { data: stored.data, created: stored.created, accessed: stored.accessed, isNew: false, changed: false, invalidated: false, regenerated: false, maxAge: stored.maxAge, defaultMaxAge: this.#maxAge }
+      ? { data: emptyData(), created: SECONDS(), accessed: undefined, isNew: true, changed: false, invalidated: false, regenerated: false, maxAge: undefined, defaultMaxAge: this.#maxAge }
+      : { data: ownData(stored.data), created: stored.created, accessed: stored.accessed, isNew: false, changed: false, invalidated: false, regenerated: false, maxAge: stored.maxAge, defaultMaxAge: this.#maxAge }
     this.#note(req, stored === undefined ? `session: new${slot.stale ? ' (the cookie sent did not load)' : ''}` : 'session: loaded')
     return new Session(slot.state)
   }
 
   #expired(stored: StoredSession, now: number): boolean {
+    // a session "created" in the future (past a minute of clock skew) was not made by us: never trust it
+    if (stored.created > now + 60) return true
     const maxAge = stored.maxAge ?? this.#maxAge
     if (maxAge !== undefined && stored.created + maxAge <= now) return true
     return this.#idle !== undefined && (stored.accessed ?? stored.created) + this.#idle <= now

@@ -47,22 +47,31 @@ export class Session<D extends object = KnownSessionData> {
 
   /** A value, or `undefined` when the key is not set. */
   get<K extends keyof D & string>(key: K): D[K] | undefined {
-    return this.#state.data[key] as D[K] | undefined
+    return Object.hasOwn(this.#state.data, key) ? this.#state.data[key] as D[K] : undefined
   }
 
-  /** Sets a value (it must survive JSON) and marks the session changed. */
+  /** Sets a value (it must survive JSON) and marks the session changed. After `invalidate()`, starts a new session. */
   set<K extends keyof D & string>(key: K, value: D[K]): this {
+    this.#touch()
     this.#state.data[key] = value
-    this.#state.changed = true
     return this
   }
 
   /** Removes a key; true when it was there. */
   delete(key: keyof D & string): boolean {
     if (!Object.hasOwn(this.#state.data, key)) return false
+    this.#touch()
     delete this.#state.data[key]
-    this.#state.changed = true
     return true
+  }
+
+  // A change after invalidate() belongs to a new session: a new identity, the old one still forgotten.
+  #touch(): void {
+    if (this.#state.invalidated) {
+      this.#state.invalidated = false
+      this.#state.regenerated = true
+    }
+    this.#state.changed = true
   }
 
   /** Whether a key is set. */
@@ -77,7 +86,7 @@ export class Session<D extends object = KnownSessionData> {
 
   /** Removes every key; an empty session clears its cookie. */
   clear(): void {
-    this.#state.data = {}
+    this.#state.data = emptyData()
     this.#state.changed = true
   }
 
@@ -107,8 +116,8 @@ export class Session<D extends object = KnownSessionData> {
    */
   setMaxAge(seconds: number): void {
     if (!Number.isInteger(seconds) || seconds <= 0) throw new RangeError(`setMaxAge() takes a whole number of seconds above 0, got ${String(seconds)}`)
+    this.#touch()
     this.#state.maxAge = seconds
-    this.#state.changed = true
   }
 
   /** Marks the session changed, after mutating a nested value in place. */
@@ -118,7 +127,7 @@ export class Session<D extends object = KnownSessionData> {
 
   /** Logout: the data is dropped, the cookie cleared, and a server-side record deleted. */
   invalidate(): void {
-    this.#state.data = {}
+    this.#state.data = emptyData()
     this.#state.invalidated = true
     this.#state.changed = true
   }
@@ -134,4 +143,16 @@ export class Session<D extends object = KnownSessionData> {
   toJSON(): Partial<D> {
     return { ...this.#state.data } as Partial<D>
   }
+}
+
+/** Session data has no prototype: `get('constructor')` is undefined and `__proto__` is just a key. */
+export function emptyData(): Record<string, unknown> {
+  return Object.create(null) as Record<string, unknown>
+}
+
+/** A copy of stored data without a prototype (JSON.parse gives ordinary objects). */
+export function ownData(data: Record<string, unknown>): Record<string, unknown> {
+  const copy = emptyData()
+  for (const key of Object.keys(data)) copy[key] = data[key]
+  return copy
 }

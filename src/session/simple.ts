@@ -1,4 +1,4 @@
-import { quoteLikePython } from './cookie.js'
+import { quoteLikePython, unquote } from './cookie.js'
 import { decodePayload, encodePayload, type SessionStorage, type StoredSession } from './storage.js'
 
 /**
@@ -13,7 +13,7 @@ export class SimpleCookieStorage implements SessionStorage {
   }
 
   load(value: string): StoredSession | undefined {
-    return decodePayload(value)
+    return decodePayload(unquote(value))
   }
 
   save(session: StoredSession): string {

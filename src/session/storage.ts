@@ -43,12 +43,53 @@ export interface SessionStorage {
   attach?(warn: (message: string) => void): void
 }
 
+// Python's json writes NaN, Infinity and -Infinity bare; JSON.parse refuses them and JSON.stringify writes null.
+// Outside strings they pass through a marker string, so a session Python wrote keeps them both ways.
+const SPECIAL: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY }
+const MARK = '\u0000'
+
+function markSpecial(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? `${MARK}${value}` : value
+}
+
+function reviveSpecial(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.startsWith(MARK) && value.slice(1) in SPECIAL ? SPECIAL[value.slice(1)] : value
+}
+
+function parseLikePython(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    let out = ''
+    let inString = false
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i] as string
+      if (inString) {
+        out += c
+        if (c === '\\') out += text[++i] ?? ''
+        else if (c === '"') inString = false
+        continue
+      }
+      if (c === '"') inString = true
+      const token = ['-Infinity', 'Infinity', 'NaN'].find((t) => text.startsWith(t, i))
+      if (token !== undefined) {
+        out += JSON.stringify(MARK + token)
+        i += token.length - 1
+        continue
+      }
+      out += c
+    }
+    return JSON.parse(out, reviveSpecial)
+  }
+}
+
 /** Encodes a session as aiohttp_session's JSON payload, with routechain's extra fields beside it. */
 export function encodePayload(session: StoredSession): string {
   const payload: Record<string, unknown> = { created: session.created, session: session.data }
   if (session.accessed !== undefined) payload.accessed = session.accessed
   if (session.maxAge !== undefined) payload.max_age = session.maxAge
-  return JSON.stringify(payload)
+  const json = JSON.stringify(payload, markSpecial)
+  return json.includes('\\u0000') ? json.replace(/"\\u0000(-?Infinity|NaN)"/g, '$1') : json
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -62,7 +103,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function decodePayload(text: string): StoredSession | undefined {
   let payload: unknown
   try {
-    payload = JSON.parse(text)
+    payload = parseLikePython(text)
   } catch {
     return undefined
   }
