@@ -1,0 +1,116 @@
+"""A small aiohttp server with the real aiohttp_session, for routechain's interop tests.
+
+Usage: /usr/bin/python3 aiohttp_app.py STORAGE KEY COOKIE_NAME PORT
+
+  STORAGE      'encrypted' (EncryptedCookieStorage), 'nacl' (NaClCookieStorage) or 'simple' (SimpleCookieStorage)
+  KEY          a 32-byte key as url-safe base64 (what routechain's generateKey() and Fernet.generate_key() print);
+               ignored by 'simple'
+  COOKIE_NAME  the session cookie's name
+  PORT         0 picks a free port
+
+Binds 127.0.0.1 only and prints the port it bound as one line on stdout once it accepts connections.
+
+Routes:
+  GET /get                      {"new": bool, "created": int, "data": {...}}: the session as aiohttp_session sees it
+  GET /set?key=K&value=V        session[K] = V (a string)
+  GET /set?key=K&json=J         session[K] = json.loads(J)
+  GET /set?data=J               session.update(json.loads(J)), J a JSON object
+  GET /del?key=K                del session[K]
+  GET /invalidate               session.invalidate()
+Every /set, /del and /invalidate answers like /get, with the session after the change.
+"""
+
+import asyncio
+import base64
+import json
+import sys
+
+from aiohttp import web
+import aiohttp_session
+
+
+def make_storage(kind: str, key: str, cookie_name: str) -> aiohttp_session.AbstractStorage:
+    if kind == "encrypted":
+        from aiohttp_session.cookie_storage import EncryptedCookieStorage
+
+        # cookie_storage.py hands a str straight to cryptography's Fernet(), which takes exactly this form:
+        # the url-safe base64 (with padding) of 32 bytes. Raw bytes would be base64-encoded first, to the same.
+        return EncryptedCookieStorage(key, cookie_name=cookie_name)
+    if kind == "nacl":
+        from aiohttp_session.nacl_storage import NaClCookieStorage
+
+        # nacl.secret.SecretBox wants the 32 raw key bytes.
+        raw = base64.urlsafe_b64decode(key.encode("ascii"))
+        if len(raw) != 32:
+            raise SystemExit(f"the key decodes to {len(raw)} bytes, not 32")
+        return NaClCookieStorage(raw, cookie_name=cookie_name)
+    if kind == "simple":
+        return aiohttp_session.SimpleCookieStorage(cookie_name=cookie_name)
+    raise SystemExit(f"unknown storage {kind!r}: use encrypted, nacl or simple")
+
+
+def describe(session: aiohttp_session.Session) -> web.Response:
+    return web.json_response({"new": session.new, "created": session.created, "data": dict(session)})
+
+
+async def get(request: web.Request) -> web.Response:
+    return describe(await aiohttp_session.get_session(request))
+
+
+async def set_(request: web.Request) -> web.Response:
+    session = await aiohttp_session.get_session(request)
+    query = request.query
+    if "data" in query:
+        data = json.loads(query["data"])
+        if not isinstance(data, dict):
+            raise web.HTTPBadRequest(text="data must be a JSON object")
+        session.update(data)
+    elif "key" in query and "json" in query:
+        session[query["key"]] = json.loads(query["json"])
+    elif "key" in query and "value" in query:
+        session[query["key"]] = query["value"]
+    else:
+        raise web.HTTPBadRequest(text="give key and value, key and json, or data")
+    return describe(session)
+
+
+async def delete(request: web.Request) -> web.Response:
+    session = await aiohttp_session.get_session(request)
+    session.pop(request.query["key"], None)
+    return describe(session)
+
+
+async def invalidate(request: web.Request) -> web.Response:
+    session = await aiohttp_session.get_session(request)
+    session.invalidate()
+    return describe(session)
+
+
+async def main() -> None:
+    if len(sys.argv) != 5:
+        raise SystemExit(__doc__)
+    kind, key, cookie_name, port = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    app = web.Application()
+    aiohttp_session.setup(app, make_storage(kind, key, cookie_name))
+    app.router.add_get("/get", get)
+    app.router.add_get("/set", set_)
+    app.router.add_get("/del", delete)
+    app.router.add_get("/invalidate", invalidate)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", port)
+    await site.start()
+    server = site._server  # the asyncio server; aiohttp 3.8 has no public accessor for the bound port
+    bound = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    print(bound, flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+if __name__ == "__main__":
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
