@@ -395,6 +395,31 @@ interop('EncryptedCookieStorage: with different keys each side sees a fresh sess
   await keyMismatch('encrypted', encrypted)
 })
 
+interop('EncryptedCookieStorage: NaN and -Infinity written by Python survive a rewrite by routechain', async () => {
+  if (!havePython()) return
+  const key = generateKey()
+  const python = await startPython('encrypted', key)
+  let rc: RoutechainServer | undefined
+  try {
+    rc = await startRoutechain(encrypted(key))
+    const jar = new Jar()
+    ok(await call(jar, python.url, '/set?key=x&json=NaN'), 'Python /set x', python, rc)
+    ok(await call(jar, python.url, '/set?key=y&json=-Infinity'), 'Python /set y', python, rc)
+    const changed = await call(jar, rc.url, '/set?key=z&value=1')
+    ok(changed, 'routechain /set z', python, rc)
+    assert.is(changed.body.new, false, 'the session Python wrote loaded in routechain')
+    const back = await call(jar, python.url, '/get')
+    ok(back, 'Python /get', python, rc)
+    assert.match(back.raw, /"x": NaN/)
+    assert.match(back.raw, /"y": -Infinity/)
+    assert.match(back.raw, /"z": "1"/)
+    noErrors(rc)
+  } finally {
+    await rc?.close()
+    await python.stop()
+  }
+})
+
 interop('NaClCookieStorage: Python and routechain read and change each other’s sessions', async () => {
   if (!havePython()) return
   await sharesSessions('nacl', naclStorage, (raw) => {
