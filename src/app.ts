@@ -10,7 +10,7 @@ import { IncomingRequest, type RequestContext, type RouteRequest } from './reque
 import { SessionPhase } from './session/phase.js'
 import { MALFORMED, RouteTable, type CompiledRoute, type RouteEntry, type RoutingOptions } from './route-table.js'
 import { Router, routerState } from './router.js'
-import { sendReply, sendValue } from './send.js'
+import { discardBody, sendReply, sendValue } from './send.js'
 import type { Step } from './step.js'
 import { isThenable } from './thenable.js'
 import { Tracer } from './trace.js'
@@ -252,7 +252,19 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   async #respondWithSession(req: IncomingRequest, res: ServerResponse, route: CompiledRoute, value: unknown): Promise<void> {
     let reply: Reply
     try {
-      reply = await (this.#context.sessions as SessionPhase).commit(req, toReply(value))
+      reply = toReply(value)
+    } catch (error) {
+      await this.#fail(req, res, route, error)
+      return
+    }
+    try {
+      reply = await (this.#context.sessions as SessionPhase).commit(req, reply)
+    } catch (error) {
+      discardBody(reply.body) // the body will not go out: a stream must not be left open
+      await this.#fail(req, res, route, error)
+      return
+    }
+    try {
       sendReply(res, reply, this.#streamFailed)
     } catch (error) {
       await this.#fail(req, res, route, error)

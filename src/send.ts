@@ -8,6 +8,11 @@ function toReadable(body: Exclude<ReplyBody, string | Uint8Array | null>): NodeJ
   return Readable.from(body as AsyncIterable<unknown>)
 }
 
+/** Closes a reply body that will not be sent (a stream is destroyed or cancelled; other bodies need nothing). */
+export function discardBody(body: ReplyBody): void {
+  if (body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) discard(body)
+}
+
 function discard(body: Exclude<ReplyBody, string | Uint8Array | null>): void {
   if (body instanceof ReadableStream) void body.cancel().catch(() => {})
   else if (typeof (body as Readable).destroy === 'function') (body as Readable).destroy()

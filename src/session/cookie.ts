@@ -26,7 +26,7 @@ export function resolveCookie(options: CookieOptions = {}): Required<Omit<Cookie
   if (!path.startsWith('/') || !ATTRIBUTE.test(path)) configError(`session cookie path must start with '/' and hold no spaces or ';', got ${JSON.stringify(path)}`)
   if (domain !== undefined && (domain === '' || !ATTRIBUTE.test(domain))) configError(`session cookie domain ${JSON.stringify(domain)} is not valid`)
   if (!['lax', 'strict', 'none'].includes(sameSite)) configError(`session cookie sameSite must be 'lax', 'strict' or 'none', got ${String(sameSite)}`)
-  if (sameSite === 'none' && secure === false) configError("sameSite 'none' needs secure: true (browsers drop such cookies otherwise)")
+  if (sameSite === 'none' && secure !== true) configError("sameSite 'none' needs secure: true (browsers drop SameSite=None cookies without Secure)")
   return { name, path, domain, secure, httpOnly, sameSite }
 }
 

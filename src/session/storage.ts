@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 /**
  * A session as storages keep it: aiohttp_session's `created` and data, plus what routechain needs to
  * enforce lifetimes from inside the payload. All times are whole unix seconds.
@@ -44,22 +45,19 @@ export interface SessionStorage {
 }
 
 // Python's json writes NaN, Infinity and -Infinity bare; JSON.parse refuses them and JSON.stringify writes null.
-// Outside strings they pass through a marker string, so a session Python wrote keeps them both ways.
+// Outside strings they pass through a marker string made fresh for each call, which no stored string can
+// contain by chance, so a session Python wrote keeps them both ways and a user's string stays a string.
 const SPECIAL: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY }
-const MARK = '\u0000'
 
-function markSpecial(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? `${MARK}${value}` : value
-}
-
-function reviveSpecial(_key: string, value: unknown): unknown {
-  return typeof value === 'string' && value.startsWith(MARK) && value.slice(1) in SPECIAL ? SPECIAL[value.slice(1)] : value
+function freshMarker(): string {
+  return `\u0000${randomUUID()}:`
 }
 
 function parseLikePython(text: string): unknown {
   try {
     return JSON.parse(text)
   } catch {
+    const marker = freshMarker()
     let out = ''
     let inString = false
     for (let i = 0; i < text.length; i++) {
@@ -73,13 +71,14 @@ function parseLikePython(text: string): unknown {
       if (c === '"') inString = true
       const token = ['-Infinity', 'Infinity', 'NaN'].find((t) => text.startsWith(t, i))
       if (token !== undefined) {
-        out += JSON.stringify(MARK + token)
+        out += JSON.stringify(marker + token)
         i += token.length - 1
         continue
       }
       out += c
     }
-    return JSON.parse(out, reviveSpecial)
+    return JSON.parse(out, (_key, value: unknown) =>
+      typeof value === 'string' && value.startsWith(marker) && value.slice(marker.length) in SPECIAL ? SPECIAL[value.slice(marker.length)] : value)
   }
 }
 
@@ -88,8 +87,16 @@ export function encodePayload(session: StoredSession): string {
   const payload: Record<string, unknown> = { created: session.created, session: session.data }
   if (session.accessed !== undefined) payload.accessed = session.accessed
   if (session.maxAge !== undefined) payload.max_age = session.maxAge
-  const json = JSON.stringify(payload, markSpecial)
-  return json.includes('\\u0000') ? json.replace(/"\\u0000(-?Infinity|NaN)"/g, '$1') : json
+  let marker: string | undefined
+  const json = JSON.stringify(payload, (_key, value: unknown) => {
+    if (typeof value !== 'number' || Number.isFinite(value)) return value
+    marker ??= freshMarker()
+    return `${marker}${value}`
+  })
+  if (marker === undefined) return json
+  // JSON.stringify writes the marker's NUL as the six characters \u0000
+  const written = JSON.stringify(marker).slice(1, -1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return json.replace(new RegExp(`"${written}(-?Infinity|NaN)"`, 'g'), '$1')
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
