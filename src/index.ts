@@ -21,11 +21,13 @@ export { Reply, json, text, html, redirect, reply, type ReplyInit, type ReplyBod
 // Sessions
 export { Session, type SessionData, type KnownSessionData } from './session/session.js'
 export type { SessionOptions } from './session/phase.js'
-export type { SessionStorage, StoredSession } from './session/storage.js'
+export { SessionGoneError, type SaveOptions, type SessionStorage, type StorageContext, type StoredSession } from './session/storage.js'
 export type { CookieOptions } from './session/cookie.js'
 export { EncryptedCookieStorage, type EncryptedCookieOptions } from './session/encrypted.js'
 export { NaClCookieStorage, type NaClCookieOptions } from './session/nacl.js'
 export { SimpleCookieStorage } from './session/simple.js'
+export { MemoryStorage, type MemoryStorageOptions } from './session/memory.js'
+export { RedisStorage, type RedisClientLike, type RedisStorageOptions } from './session/redis.js'
 export { generateKey, type KeyInput } from './session/keys.js'
 
 // Errors

@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js'
 import { Reply } from '../reply.js'
 import { readCookie, resolveCookie, serializeCookie, type CookieOptions } from './cookie.js'
 import { emptyData, ownData, Session, type SessionState } from './session.js'
-import type { SessionStorage, StoredSession } from './storage.js'
+import { SessionGoneError, type SessionStorage, type StoredSession } from './storage.js'
 
 /** The `session` option of `createApp`. */
 export interface SessionOptions {
@@ -36,6 +36,8 @@ export interface SessionHolder {
 }
 
 const SECONDS = (): number => Math.floor(Date.now() / 1000)
+
+const FRESH = { accessed: undefined, isNew: false, changed: false, invalidated: false, regenerated: false, maxAge: undefined, version: undefined } as const
 const MAX_COOKIE = 4096
 
 function checkSeconds(name: string, value: unknown): number {
@@ -67,7 +69,7 @@ export class SessionPhase {
     this.#idle = options.idleTimeout === undefined ? undefined : checkSeconds('idleTimeout', options.idleTimeout)
     this.#logger = logger
     this.#note = note
-    storage.attach?.((message) => logger.warn(message))
+    storage.attach?.({ cookieName: this.#cookie.name, warn: (message) => logger.warn(message) })
   }
 
   /** `req.session()`: the request's session, loaded on the first call; the same object on every call. */
@@ -85,7 +87,7 @@ export class SessionPhase {
   async fresh(req: SessionHolder): Promise<Session> {
     const session = await this.open(req)
     const state = (req.sessionSlot as RequestSession).state as SessionState
-    Object.assign(state, { data: emptyData(), created: SECONDS(), accessed: undefined, isNew: true, changed: true, invalidated: false, regenerated: true, maxAge: undefined })
+    Object.assign(state, { data: emptyData(), created: SECONDS(), accessed: undefined, isNew: true, changed: true, invalidated: false, regenerated: true, maxAge: undefined, changedKeys: undefined })
     return session
   }
 
@@ -110,8 +112,11 @@ export class SessionPhase {
       slot.stale = stored === undefined
     }
     slot.state = stored === undefined
-      ? { data: emptyData(), created: SECONDS(), accessed: undefined, isNew: true, changed: false, invalidated: false, regenerated: false, maxAge: undefined, defaultMaxAge: this.#maxAge }
-      : { data: ownData(stored.data), created: stored.created, accessed: stored.accessed, isNew: false, changed: false, invalidated: false, regenerated: false, maxAge: stored.maxAge, defaultMaxAge: this.#maxAge }
+      ? { ...FRESH, data: emptyData(), created: SECONDS(), isNew: true, defaultMaxAge: this.#maxAge, changedKeys: new Set() }
+      : {
+          ...FRESH, data: ownData(stored.data), created: stored.created, accessed: stored.accessed, maxAge: stored.maxAge,
+          defaultMaxAge: this.#maxAge, changedKeys: new Set(), version: stored.version,
+        }
     this.#note(req, stored === undefined ? `session: new${slot.stale ? ' (the cookie sent did not load)' : ''}` : 'session: loaded')
     return new Session(slot.state)
   }
@@ -143,13 +148,23 @@ export class SessionPhase {
     let value: string | undefined
     let maxAge: number | undefined
     if (state.invalidated || (state.changed && Object.keys(state.data).length === 0)) {
-      if (known !== undefined) await this.#storage.delete?.(known)
+      if (known !== undefined) await this.#store(() => this.#storage.delete?.(known))
       if (slot.incoming === undefined) return reply
     } else if (state.changed || this.#idleRefreshDue(state, now)) {
-      if (state.regenerated && known !== undefined) await this.#storage.delete?.(known)
-      const stored: StoredSession = { created: state.created, data: state.data, accessed: this.#idle === undefined ? undefined : now, maxAge: state.maxAge }
-      value = await this.#storage.save(stored, state.regenerated || state.isNew ? undefined : known)
+      if (state.regenerated && known !== undefined) await this.#store(() => this.#storage.delete?.(known))
+      const fresh = state.regenerated || state.isNew
+      const stored: StoredSession = {
+        created: state.created, data: state.data, accessed: this.#idle === undefined ? undefined : now, maxAge: state.maxAge,
+        version: fresh ? undefined : state.version,
+      }
       maxAge = this.#cookieMaxAge(state, now)
+      const changed = fresh || state.changedKeys === undefined ? undefined : [...state.changedKeys]
+      try {
+        value = await this.#store(() => this.#storage.save(stored, fresh ? undefined : known, { ttl: maxAge, changed }))
+      } catch (error) {
+        if (!(error instanceof HttpError && error.cause instanceof SessionGoneError)) throw error
+        value = undefined // revoked meanwhile: clear the cookie rather than bring the session back
+      }
     } else if (!slot.stale) {
       return reply
     }
@@ -168,6 +183,15 @@ export class SessionPhase {
         `the session cookie would be ${size} bytes, over the ${MAX_COOKIE} browsers keep (they drop it silently): keep less in the session, or use a server-side storage such as MemoryStorage or RedisStorage`)
     }
     return withCookie(reply, header)
+  }
+
+  // a storage that fails (a server that is down or slow) answers 503, not a bare 500
+  async #store<T>(operation: () => T | Promise<T>): Promise<T> {
+    try {
+      return await operation()
+    } catch (error) {
+      throw new HttpError(503, 'sessions are unavailable right now; try again shortly', { cause: error })
+    }
   }
 
   #idleRefreshDue(state: SessionState, now: number): boolean {

@@ -27,6 +27,10 @@ export interface SessionState {
   maxAge: number | undefined
   /** The app's `maxAge`. */
   readonly defaultMaxAge: number | undefined
+  /** The keys set or deleted by this request; `undefined` once the whole data was replaced. */
+  changedKeys: Set<string> | undefined
+  /** What the storage read (see {@link StoredSession.version}). */
+  version: string | undefined
 }
 
 /**
@@ -54,6 +58,7 @@ export class Session<D extends object = KnownSessionData> {
   set<K extends keyof D & string>(key: K, value: D[K]): this {
     this.#touch()
     this.#state.data[key] = value
+    this.#state.changedKeys?.add(key)
     return this
   }
 
@@ -62,6 +67,7 @@ export class Session<D extends object = KnownSessionData> {
     if (!Object.hasOwn(this.#state.data, key)) return false
     this.#touch()
     delete this.#state.data[key]
+    this.#state.changedKeys?.add(key)
     return true
   }
 
@@ -88,6 +94,7 @@ export class Session<D extends object = KnownSessionData> {
   clear(): void {
     this.#state.data = emptyData()
     this.#state.changed = true
+    this.#state.changedKeys = undefined
   }
 
   /** True when the request came without a (valid) session. */
@@ -123,10 +130,12 @@ export class Session<D extends object = KnownSessionData> {
   /** Marks the session changed, after mutating a nested value in place. */
   changed(): void {
     this.#state.changed = true
+    this.#state.changedKeys = undefined // some value changed in place: which key is unknown, so save it whole
   }
 
   /** Logout: the data is dropped, the cookie cleared, and a server-side record deleted. */
   invalidate(): void {
+    this.#state.changedKeys = undefined
     this.#state.data = emptyData()
     this.#state.invalidated = true
     this.#state.changed = true

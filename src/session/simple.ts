@@ -1,14 +1,14 @@
 import { quoteLikePython, unquote } from './cookie.js'
-import { decodePayload, encodePayload, type SessionStorage, type StoredSession } from './storage.js'
+import { decodePayload, encodePayload, type SessionStorage, type StorageContext, type StoredSession } from './storage.js'
 
 /**
  * Plain JSON in the cookie, readable and forgeable by anyone: for development and tests only. Written as
  * aiohttp_session's `SimpleCookieStorage` writes it. Warns at start-up under `NODE_ENV=production`.
  */
 export class SimpleCookieStorage implements SessionStorage {
-  attach(warn: (message: string) => void): void {
+  attach(context: StorageContext): void {
     if (process.env.NODE_ENV === 'production') {
-      warn('SimpleCookieStorage keeps sessions as plain, forgeable JSON in the cookie: use EncryptedCookieStorage or NaClCookieStorage in production')
+      context.warn('SimpleCookieStorage keeps sessions as plain, forgeable JSON in the cookie: use EncryptedCookieStorage or NaClCookieStorage in production')
     }
   }
 

@@ -1,3 +1,4 @@
+import { RoutechainError } from '../errors.js'
 import { randomUUID } from 'node:crypto'
 /**
  * A session as storages keep it: aiohttp_session's `created` and data, plus what routechain needs to
@@ -12,6 +13,19 @@ export interface StoredSession {
   readonly accessed?: number | undefined
   /** This session's own absolute lifetime in seconds ("remember me"), when it differs from the app's. */
   readonly maxAge?: number | undefined
+  /** Opaque: what a server-side storage read, handed back on save so it can tell a concurrent change. */
+  readonly version?: string | undefined
+}
+
+/** What a save knows beyond the session itself. */
+export interface SaveOptions {
+  /** Seconds the session has left (the cookie's Max-Age): server-side storages expire the record then. */
+  readonly ttl: number | undefined
+  /**
+   * The keys this request set or deleted, when it changed only those: a server-side storage merges them into
+   * the record as it is now, so a concurrent request's change to another key survives. `undefined`: replace.
+   */
+  readonly changed: readonly string[] | undefined
 }
 
 /**
@@ -35,13 +49,23 @@ export interface SessionStorage {
   load(value: string): StoredSession | undefined | Promise<StoredSession | undefined>
   /**
    * Stores a session and returns the cookie value for it. `current` is the value the request came with, or
-   * `undefined` for a new identity (a new session, `regenerate()`, `newSession()`).
+   * `undefined` for a new identity (a new session, `regenerate()`, `newSession()`). A server-side storage
+   * throws {@link SessionGoneError} when the record was deleted meanwhile (logout, revocation): the cookie is
+   * then cleared rather than the session brought back.
    */
-  save(session: StoredSession, current: string | undefined): string | Promise<string>
+  save(session: StoredSession, current: string | undefined, options?: SaveOptions): string | Promise<string>
   /** Forgets a session for good (logout, regenerate). Cookie storages have nothing to forget. */
   delete?(value: string): void | Promise<void>
-  /** Called once when the app starts, with a function to warn through (e.g. about development-only storages). */
-  attach?(warn: (message: string) => void): void
+  /** Called once when the app is created: the cookie name (server-side storages key records by it) and a way to warn. */
+  attach?(context: StorageContext): void
+}
+
+/** What a storage learns of the app that uses it. */
+export interface StorageContext {
+  /** The session cookie's name; aiohttp_session's RedisStorage keys records as `<name>_<id>`. */
+  readonly cookieName: string
+  /** Logs a warning at start-up (e.g. about a development-only storage). */
+  warn(message: string): void
 }
 
 // Python's json writes NaN, Infinity and -Infinity bare; JSON.parse refuses them and JSON.stringify writes null.
@@ -120,4 +144,12 @@ export function decodePayload(text: string): StoredSession | undefined {
   const accessed = typeof payload.accessed === 'number' ? payload.accessed : undefined
   const maxAge = typeof payload.max_age === 'number' ? payload.max_age : undefined
   return { created: Math.floor(payload.created), data, accessed, maxAge }
+}
+
+/** Thrown by a storage's `save` when the session was deleted meanwhile: it stays deleted, and its cookie is cleared. */
+export class SessionGoneError extends RoutechainError {
+  constructor() {
+    super('ERR_ROUTECHAIN_SESSION_GONE', 'the session was deleted while this request held it (logged out or revoked elsewhere)')
+    this.name = 'SessionGoneError'
+  }
 }

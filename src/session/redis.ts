@@ -1,0 +1,112 @@
+import { configError, RoutechainError } from '../errors.js'
+import { mergeChanges, newSessionId, plausibleId } from './server-side.js'
+import { decodePayload, encodePayload, SessionGoneError, type SaveOptions, type SessionStorage, type StorageContext, type StoredSession } from './storage.js'
+
+/**
+ * A Redis client routechain can use: node-redis (`createClient()` from `redis`, which has `sendCommand`) or
+ * ioredis (`new Redis()`, which has `call`). routechain sends only GET, SET, DEL and EVAL.
+ */
+export type RedisClientLike =
+  | { sendCommand(args: string[]): Promise<unknown> }
+  | { call(command: string, ...args: string[]): Promise<unknown> }
+
+/** Options for {@link RedisStorage}. */
+export interface RedisStorageOptions {
+  /** The key prefix. @default `<cookie name>_`, as aiohttp_session's RedisStorage */
+  prefix?: string
+  /** How long a Redis command may take before the request gets a 503 instead of hanging, in ms. @default 1000 */
+  commandTimeout?: number
+}
+
+// Compare-and-set on the exact stored text: the write goes through only if nobody changed the record since
+// it was read. On a conflict the storage merges this request's keys into the record as it is now and tries again.
+const COMPARE_AND_SET = `local current = redis.call('GET', KEYS[1])
+if current == false or current ~= ARGV[1] then return 0 end
+if ARGV[3] == '0' then redis.call('SET', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end
+return 1`
+
+const ATTEMPTS = 5
+
+/**
+ * Sessions in Redis, a random 128-bit id in the cookie, compatible with aiohttp_session's RedisStorage: key
+ * `<cookie name>_<id>`, the same JSON payload, a TTL from the session's lifetime. Processes and machines
+ * sharing one Redis share sessions, a Python aiohttp service included.
+ *
+ * @example
+ * const redis = createClient({ url: process.env.REDIS_URL }); await redis.connect()
+ * createApp({ session: { storage: new RedisStorage(redis) } })
+ */
+export class RedisStorage implements SessionStorage {
+  readonly #send: (args: string[]) => Promise<unknown>
+  readonly #timeout: number
+  #prefix: string | undefined
+
+  constructor(client: RedisClientLike, options: RedisStorageOptions = {}) {
+    if (client !== null && typeof client === 'object' && 'call' in client && typeof client.call === 'function') {
+      this.#send = (args) => client.call(args[0] as string, ...args.slice(1))
+    } else if (client !== null && typeof client === 'object' && 'sendCommand' in client && typeof client.sendCommand === 'function') {
+      this.#send = (args) => client.sendCommand(args)
+    } else {
+      configError('RedisStorage takes a connected Redis client: createClient() from "redis" or new Redis() from "ioredis"')
+    }
+    const { commandTimeout = 1000, prefix } = options
+    if (!Number.isInteger(commandTimeout) || commandTimeout < 1) configError(`RedisStorage commandTimeout must be a whole number of ms from 1 up, got ${String(commandTimeout)}`)
+    this.#timeout = commandTimeout
+    this.#prefix = prefix
+  }
+
+  attach(context: StorageContext): void {
+    this.#prefix ??= `${context.cookieName}_`
+  }
+
+  async load(value: string): Promise<StoredSession | undefined> {
+    if (!plausibleId(value)) return undefined
+    const text = await this.#command(['GET', this.#key(value)])
+    if (typeof text !== 'string') return undefined
+    const stored = decodePayload(text)
+    return stored === undefined ? undefined : { ...stored, version: text }
+  }
+
+  async save(session: StoredSession, current: string | undefined, options?: SaveOptions): Promise<string> {
+    const ttl = String(options?.ttl ?? 0)
+    if (current === undefined) {
+      const id = newSessionId()
+      const args = ['SET', this.#key(id), encodePayload({ ...session, version: undefined }), 'NX']
+      await this.#command(ttl === '0' ? args : [...args, 'EX', ttl])
+      return id
+    }
+    const key = this.#key(current)
+    let expected = session.version
+    let next: StoredSession = session
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (expected !== undefined) {
+        const written = await this.#command(['EVAL', COMPARE_AND_SET, '1', key, expected, encodePayload({ ...next, version: undefined }), ttl])
+        if (Number(written) === 1) return current
+      }
+      const now = await this.#command(['GET', key])
+      // gone meanwhile (a logout or a revocation elsewhere): it stays gone
+      if (typeof now !== 'string') throw new SessionGoneError()
+      next = mergeChanges(decodePayload(now), session, options?.changed)
+      expected = now
+    }
+    throw new RoutechainError('ERR_ROUTECHAIN_SESSION_CONFLICT', `the session changed under ${ATTEMPTS} attempts to save it; try again`)
+  }
+
+  async delete(value: string): Promise<void> {
+    if (plausibleId(value)) await this.#command(['DEL', this.#key(value)])
+  }
+
+  #key(id: string): string {
+    return `${this.#prefix ?? 'AIOHTTP_SESSION_'}${id}`
+  }
+
+  #command(args: string[]): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new RoutechainError('ERR_ROUTECHAIN_SESSION_TIMEOUT', `Redis did not answer ${args[0]} within ${this.#timeout} ms`)), this.#timeout)
+      this.#send(args).then(
+        (value) => { clearTimeout(timer); resolve(value) },
+        (error: unknown) => { clearTimeout(timer); reject(error) },
+      )
+    })
+  }
+}
