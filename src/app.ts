@@ -235,7 +235,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
       void this.#fail(req, res, route, new NoResponseError())
       return
     }
-    if (req.sessionSlot !== undefined) {
+    if (req.sessionSlot !== undefined && (this.#context.sessions as SessionPhase).needsCommit(req)) {
       void this.#respondWithSession(req, res, route, value)
       return
     }

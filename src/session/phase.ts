@@ -37,7 +37,17 @@ export interface SessionHolder {
 
 const SECONDS = (): number => Math.floor(Date.now() / 1000)
 
-const FRESH = { accessed: undefined, isNew: false, changed: false, invalidated: false, regenerated: false, maxAge: undefined, version: undefined } as const
+/** A session state with every field in one order, so all states share one shape. */
+function newState(
+  data: Record<string, unknown>, created: number, accessed: number | undefined, maxAge: number | undefined,
+  version: string | undefined, isNew: boolean, defaultMaxAge: number | undefined,
+): SessionState {
+  return { data, created, accessed, isNew, changed: false, invalidated: false, regenerated: false, maxAge, defaultMaxAge, changedKeys: null, version }
+}
+
+function unavailable(error: unknown): HttpError {
+  return new HttpError(503, 'sessions are unavailable right now; try again shortly', { cause: error })
+}
 const MAX_COOKIE = 4096
 
 function checkSeconds(name: string, value: unknown): number {
@@ -91,20 +101,27 @@ export class SessionPhase {
     return session
   }
 
-  async #load(req: SessionHolder, slot: RequestSession): Promise<Session> {
+  #load(req: SessionHolder, slot: RequestSession): Promise<Session> {
     const value = readCookie(req.raw.headers.cookie, this.#cookie.name)
     slot.incoming = value
-    let stored: StoredSession | undefined
+    if (value === undefined) return Promise.resolve(this.#begin(req, slot, undefined, undefined))
+    let loaded: StoredSession | undefined | Promise<StoredSession | undefined>
+    try {
+      loaded = this.#storage.load(value)
+    } catch (error) {
+      return Promise.reject(unavailable(error))
+    }
+    // hot path: cookie storages answer synchronously, so the session is ready without waiting a turn
+    if (!(loaded instanceof Promise)) return Promise.resolve(this.#begin(req, slot, value, loaded))
+    return loaded.then((stored) => this.#begin(req, slot, value, stored), (error: unknown) => { throw unavailable(error) })
+  }
+
+  #begin(req: SessionHolder, slot: RequestSession, value: string | undefined, loaded: StoredSession | undefined): Session {
+    let stored = loaded
     if (value !== undefined) {
-      try {
-        stored = await this.#storage.load(value)
-      } catch (error) {
-        throw new HttpError(503, 'sessions are unavailable right now; try again shortly', { cause: error })
-      }
-      const now = SECONDS()
       if (stored === undefined) {
         this.#logger.debug('session cookie did not load (tampered, garbled, wrong key or unknown): starting a fresh session')
-      } else if (this.#expired(stored, now)) {
+      } else if (this.#expired(stored, SECONDS())) {
         this.#logger.debug('session expired: starting a fresh session')
         void Promise.resolve(this.#storage.delete?.(value)).catch(() => {})
         stored = undefined
@@ -112,13 +129,21 @@ export class SessionPhase {
       slot.stale = stored === undefined
     }
     slot.state = stored === undefined
-      ? { ...FRESH, data: emptyData(), created: SECONDS(), isNew: true, defaultMaxAge: this.#maxAge, changedKeys: new Set() }
-      : {
-          ...FRESH, data: ownData(stored.data), created: stored.created, accessed: stored.accessed, maxAge: stored.maxAge,
-          defaultMaxAge: this.#maxAge, changedKeys: new Set(), version: stored.version,
-        }
+      ? newState(emptyData(), SECONDS(), undefined, undefined, undefined, true, this.#maxAge)
+      : newState(ownData(stored.data), stored.created, stored.accessed, stored.maxAge, stored.version, false, this.#maxAge)
     this.#note(req, stored === undefined ? `session: new${slot.stale ? ' (the cookie sent did not load)' : ''}` : 'session: loaded')
     return new Session(slot.state)
+  }
+
+  /**
+   * Whether the response must wait for a commit: the session may need saving or its cookie clearing. A
+   * session only read needs nothing, and its response goes out on the same fast path as one without.
+   */
+  needsCommit(req: SessionHolder): boolean {
+    const slot = req.sessionSlot
+    if (slot === undefined || slot.committed) return false
+    const state = slot.state
+    return state === undefined || state.changed || slot.stale || this.#idleRefreshDue(state, SECONDS())
   }
 
   #expired(stored: StoredSession, now: number): boolean {
@@ -158,7 +183,7 @@ export class SessionPhase {
         version: fresh ? undefined : state.version,
       }
       maxAge = this.#cookieMaxAge(state, now)
-      const changed = fresh || state.changedKeys === undefined ? undefined : [...state.changedKeys]
+      const changed = fresh || state.changedKeys === undefined ? undefined : [...(state.changedKeys ?? [])]
       try {
         value = await this.#store(() => this.#storage.save(stored, fresh ? undefined : known, { ttl: maxAge, changed }))
       } catch (error) {
@@ -190,7 +215,7 @@ export class SessionPhase {
     try {
       return await operation()
     } catch (error) {
-      throw new HttpError(503, 'sessions are unavailable right now; try again shortly', { cause: error })
+      throw unavailable(error)
     }
   }
 

@@ -27,8 +27,8 @@ export interface SessionState {
   maxAge: number | undefined
   /** The app's `maxAge`. */
   readonly defaultMaxAge: number | undefined
-  /** The keys set or deleted by this request; `undefined` once the whole data was replaced. */
-  changedKeys: Set<string> | undefined
+  /** The keys set or deleted by this request: `null` for none yet, `undefined` once the whole data was replaced. */
+  changedKeys: Set<string> | null | undefined
   /** What the storage read (see {@link StoredSession.version}). */
   version: string | undefined
 }
@@ -58,7 +58,7 @@ export class Session<D extends object = KnownSessionData> {
   set<K extends keyof D & string>(key: K, value: D[K]): this {
     this.#touch()
     this.#state.data[key] = value
-    this.#state.changedKeys?.add(key)
+    this.#changedKey(key)
     return this
   }
 
@@ -67,8 +67,12 @@ export class Session<D extends object = KnownSessionData> {
     if (!Object.hasOwn(this.#state.data, key)) return false
     this.#touch()
     delete this.#state.data[key]
-    this.#state.changedKeys?.add(key)
+    this.#changedKey(key)
     return true
+  }
+
+  #changedKey(key: string): void {
+    if (this.#state.changedKeys !== undefined) (this.#state.changedKeys ??= new Set()).add(key)
   }
 
   // A change after invalidate() belongs to a new session: a new identity, the old one still forgotten.
