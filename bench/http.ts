@@ -39,15 +39,16 @@ export interface HttpRow {
   rssMiB: number
 }
 
-interface Server {
+/** A contender's server process and the port it listens on. */
+export interface Server {
   readonly child: ChildProcess
   readonly port: number
 }
 
 const here = dirname(fileURLToPath(import.meta.url))
 
-function startServer(index: number): Promise<Server> {
-  const entry = join(here, 'serve.js')
+/** Starts `node <entry> <index> 0` (pinned to core 0 when it can be) and waits for its `ready <port>` line. */
+export function startServer(index: number, entry = join(here, 'serve.js')): Promise<Server> {
   const [command, args] = CAN_PIN
     ? ['taskset', ['-c', '0', process.execPath, entry, String(index), '0']]
     : [process.execPath, [entry, String(index), '0']]
@@ -86,6 +87,11 @@ async function burst(port: number, route: (typeof TIMED)[number], count: number)
 // /proc reports CPU time in clock ticks; Linux has used 100 a second on every common build for decades
 const CLOCK_TICKS = 100
 
+/** A process's CPU time so far (user + system), in µs. */
+export function cpuMicros(pid: number | undefined): number {
+  return cpuTicks(pid) * 1e6 / CLOCK_TICKS
+}
+
 /** A process's CPU time so far (user + system), in clock ticks. */
 function cpuTicks(pid: number | undefined): number {
   try {
@@ -97,12 +103,29 @@ function cpuTicks(pid: number | undefined): number {
   }
 }
 
-function rssMiB(pid: number | undefined): number {
+/** A process's resident memory, in MiB. */
+export function rssMiB(pid: number | undefined): number {
   try {
     const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1])
     return Math.round((kb / 1024) * 10) / 10
   } catch {
     return Number.NaN
+  }
+}
+
+/**
+ * One contender's row from its per-round results and CPU µs per request, paired round by round with the
+ * baseline's (`base`, `baseCpu`).
+ */
+export function summarise(contender: string, route: string, mine: LoadResult[], base: readonly LoadResult[], cpu: readonly number[], baseCpu: readonly number[], rss: number): HttpRow {
+  const ratios = mine.map((run, i) => run.rps / (base[i]?.rps ?? Number.NaN))
+  const rps = mine.map((run) => run.rps)
+  return {
+    contender, route, runs: mine, ratios,
+    medianRps: median(rps), minRps: Math.min(...rps), maxRps: Math.max(...rps),
+    p50ms: median(mine.map((run) => run.p50ms)), p99ms: median(mine.map((run) => run.p99ms)),
+    medianRatio: median(ratios), rssMiB: rss,
+    cpuUsPerRequest: median(cpu), cpuRatio: median(cpu.map((us, i) => us / (baseCpu[i] ?? Number.NaN))),
   }
 }
 
@@ -144,19 +167,7 @@ export async function benchHttp(plan: HttpPlan, log: (line: string) => void): Pr
     const rows: HttpRow[] = []
     for (const [c, contender] of CONTENDERS.entries()) {
       for (const [r, route] of TIMED.entries()) {
-        const mine = runs[c]?.[r] ?? []
-        const base = runs[0]?.[r] ?? []
-        const ratios = mine.map((run, i) => run.rps / (base[i]?.rps ?? Number.NaN))
-        const rps = mine.map((run) => run.rps)
-        const cpu = cpuRuns[c]?.[r] ?? []
-        const baseCpu = cpuRuns[0]?.[r] ?? []
-        rows.push({
-          contender: contender.name, route: route.name, runs: mine, ratios,
-          medianRps: median(rps), minRps: Math.min(...rps), maxRps: Math.max(...rps),
-          p50ms: median(mine.map((run) => run.p50ms)), p99ms: median(mine.map((run) => run.p99ms)),
-          medianRatio: median(ratios), rssMiB: rssMiB(servers[c]?.child.pid),
-          cpuUsPerRequest: median(cpu), cpuRatio: median(cpu.map((us, i) => us / (baseCpu[i] ?? Number.NaN))),
-        })
+        rows.push(summarise(contender.name, route.name, runs[c]?.[r] ?? [], runs[0]?.[r] ?? [], cpuRuns[c]?.[r] ?? [], cpuRuns[0]?.[r] ?? [], rssMiB(servers[c]?.child.pid)))
       }
     }
     return rows

@@ -1,4 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import autocannon from 'autocannon'
 
 /** One timed load run: throughput and latency percentiles. */
@@ -18,6 +21,8 @@ export interface LoadOptions {
   readonly connections: number
   /** The CPU the load generator is pinned to, when `taskset` exists. */
   readonly cpu: number | undefined
+  /** Headers that change with every request, taken in turn (wrapping round); `headers` is then ignored. */
+  readonly perRequest?: readonly Record<string, string>[] | undefined
 }
 
 function has(command: string): boolean {
@@ -34,9 +39,50 @@ function toMs(value: string, unit: string): number {
   return unit === 'us' ? n / 1000 : unit === 's' ? n * 1000 : n
 }
 
+const scripts = new WeakMap<readonly Record<string, string>[], string>()
+
+/**
+ * A wrk Lua script that sends the header sets in turn, one per request: the requests are formatted once in
+ * init() from a data file (one request a line, tab-separated names and values), both in a temporary folder.
+ */
+function wrkScript(perRequest: readonly Record<string, string>[]): string {
+  const known = scripts.get(perRequest)
+  if (known !== undefined) return known
+  const dir = mkdtempSync(join(tmpdir(), 'routechain-bench-'))
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+  const lines = perRequest.map((headers) => Object.entries(headers).flat().map((field) => {
+    if (field === '' || /[\t\r\n]/.test(field)) throw new Error(`header field ${JSON.stringify(field)} cannot go in the wrk data file`)
+    return field
+  }).join('\t'))
+  writeFileSync(join(dir, 'requests.tsv'), lines.join('\n') + '\n')
+  const script = join(dir, 'requests.lua')
+  writeFileSync(script, [
+    `local file = ${JSON.stringify(join(dir, 'requests.tsv'))}`,
+    'local requests = {}',
+    'function init(args)',
+    '  for line in io.lines(file) do',
+    '    local headers, name = {}, nil',
+    '    for field in line:gmatch("[^\\t]+") do',
+    '      if name == nil then name = field else headers[name] = field; name = nil end',
+    '    end',
+    '    requests[#requests + 1] = wrk.format(nil, nil, headers)',
+    '  end',
+    'end',
+    'local i = 0',
+    'function request()',
+    '  i = i % #requests + 1',
+    '  return requests[i]',
+    'end',
+    '',
+  ].join('\n'))
+  scripts.set(perRequest, script)
+  return script
+}
+
 function runWrk(options: LoadOptions): LoadResult {
   const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency']
-  for (const [name, value] of Object.entries(options.headers)) args.push('-H', `${name}: ${value}`)
+  if (options.perRequest !== undefined) args.push('-s', wrkScript(options.perRequest))
+  else for (const [name, value] of Object.entries(options.headers)) args.push('-H', `${name}: ${value}`)
   args.push(options.url)
   const [command, argv] = CAN_PIN && options.cpu !== undefined ? ['taskset', ['-c', String(options.cpu), 'wrk', ...args]] : ['wrk', args]
   const out = execFileSync(command as string, argv as string[], { encoding: 'utf8', timeout: (options.seconds + 30) * 1000 })
@@ -51,7 +97,14 @@ function runWrk(options: LoadOptions): LoadResult {
 }
 
 async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
-  const result = await autocannon({ url: options.url, headers: options.headers, connections: options.connections, duration: options.seconds })
+  const { perRequest } = options
+  let next = 0
+  const requests = perRequest === undefined ? undefined : [{
+    setupRequest: (req: autocannon.Request) => ({ ...req, headers: { ...perRequest[next++ % perRequest.length] } }),
+  }]
+  const result = await autocannon({
+    url: options.url, headers: options.headers, connections: options.connections, duration: options.seconds, ...(requests === undefined ? {} : { requests }),
+  })
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`autocannon saw ${result.non2xx} non-2xx answers and ${result.errors} errors`)
   return { rps: result.requests.average, requests: result.requests.total, p50ms: result.latency.p50, p99ms: result.latency.p99 }
 }

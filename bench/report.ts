@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { ratioChart } from './chart.js'
 import type { TimedCase } from './dispatch.js'
 import type { HttpRow } from './http.js'
+import type { SessionsRun } from './sessions/index.js'
 import type { TargetResult } from './targets.js'
 
 /** Everything one run measured, and how. */
@@ -16,6 +17,10 @@ export interface BenchRun {
   readonly http: HttpRow[]
   readonly inProcess: TimedCase[]
   readonly targets: TargetResult[]
+  /** The sessions part, when measured (or carried over). */
+  readonly sessions?: SessionsRun | undefined
+  /** Parts `--only` did not run, carried over from the previous latest.json: part → when they were measured. */
+  readonly carried?: Record<string, string> | undefined
 }
 
 const n0 = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a')
@@ -27,12 +32,12 @@ function ns(value: number): string {
   return `${value.toFixed(1)} ns`
 }
 
-function httpTables(rows: readonly HttpRow[]): string[] {
+function httpTables(rows: readonly HttpRow[], baseline = 'raw'): string[] {
   const out: string[] = []
   for (const route of [...new Set(rows.map((r) => r.route))]) {
-    out.push(`### ${route}`, '', '| contender | median req/s | min–max req/s | p50 ms | p99 ms | ratio to raw (median) | ratio min–max | server CPU µs/req | CPU vs raw | server RSS MiB |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+    out.push(`### ${route}`, '', `| contender | median req/s | min–max req/s | p50 ms | p99 ms | ratio to ${baseline} (median) | ratio min–max | server CPU µs/req | CPU vs ${baseline} | server RSS MiB |`, '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
     for (const r of rows.filter((row) => row.route === route).sort((a, b) => b.medianRatio - a.medianRatio)) {
-      const name = r.contender === 'routechain' ? '**routechain**' : r.contender
+      const name = r.contender.startsWith('routechain') ? `**${r.contender}**` : r.contender
       out.push(`| ${name} | ${n0(r.medianRps)} | ${n0(r.minRps)}–${n0(r.maxRps)} | ${n2(r.p50ms)} | ${n2(r.p99ms)} | **${n2(r.medianRatio)}** | ${n2(Math.min(...r.ratios))}–${n2(Math.max(...r.ratios))} | ${n2(r.cpuUsPerRequest)} | ${n2(r.cpuRatio)} × | ${r.rssMiB} |`)
     }
     out.push('')
@@ -46,12 +51,38 @@ function inProcessTables(cases: readonly TimedCase[]): string[] {
   return out
 }
 
+function sessionsSection(run: SessionsRun | undefined): string[] {
+  if (run === undefined) return ['## Sessions', '', 'Not measured in this run.', '']
+  const m = run.method
+  return [
+    '## Sessions', '',
+    `Measured ${run.date}${m.quick ? ' (quick run: four contenders, one round, and in process only the decodes of EncryptedCookieStorage and the two it is held to; indicative only)' : ''}. GET /me answers \`{"user": …}\` read from`,
+    'the session cookie; the baseline is the same routechain route answering from an `x-user` header without a session.',
+    'Every contender gets the same requests (a cookie of its own format and the `x-user` header), runs in its own process',
+    `${m.pinned ? 'pinned to core 0, ' : ''}with load from \`${m.loader}\`${m.pinned ? ' pinned to core 1' : ''}, ${m.connections} keep-alive connections, ${m.seconds} s a run, ${m.rounds} round${m.rounds === 1 ? '' : 's'}`,
+    'interleaved. Each is checked first: its session is read (not the header), a tampered cookie gets 401, and an',
+    'unchanged session is not written back. Ratios are paired per round to the route without a session.',
+    `"One repeated cookie" sends one valid cookie with every request (the storages' caches of verified values hit);`,
+    `"a distinct cookie per request" takes ${m.distinctCookies.toLocaleString('en-US')} valid cookies, minted beforehand with each contender's own encoder,`,
+    'in turn (more than the 1,000 values the caches hold, so every request decrypts).', '',
+    ...httpTables(run.http, 'no session'),
+    '### Encode and decode, in process', '',
+    'Median and p99 time per call (mitata), interleaved rounds; the ratio is to AES-256-GCM by hand. Each decodes the',
+    'payload it wrote ({"user": "alice"} plus its timestamps); "cache off" is the storage built with `cacheSize: 0`.', '',
+    ...inProcessTables(run.perOp), '',
+  ]
+}
+
 /** Renders the Markdown report. */
 export function renderMarkdown(run: BenchRun): string {
   const m = run.machine
+  const carried = Object.entries(run.carried ?? {})
   const lines = [
     '# routechain benchmarks', '',
     `Measured ${run.date}${run.method.quick ? ' (quick run: short and indicative only)' : ''}.`, '',
+    ...(carried.length === 0 ? [] : [
+      `Written by a run of one part only: ${carried.map(([part, date]) => `${part} figures are carried over from the run of ${date}`).join('; ')}.`, '',
+    ]),
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; ${m.os}; Node ${m.node}.`, '',
     `Method: every contender serves the same routes from its own process${run.method.pinned ? ' pinned to core 0' : ''};`,
     `load from \`${run.method.loader}\`${run.method.pinned ? ' pinned to core 1' : ''}, ${run.method.connections} keep-alive connections, ${run.method.seconds} s a run;`,
@@ -61,10 +92,11 @@ export function renderMarkdown(run: BenchRun): string {
     '![ratios to raw node:http](latest.svg)', '',
     '## Targets', '', '| target | measured | met |', '| --- | --- | :---: |',
     ...run.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met === undefined ? '–' : t.met ? 'yes' : '**no**'} |`), '',
-    '## HTTP on loopback', '', ...httpTables(run.http),
+    '## HTTP on loopback', '', ...(run.http.length === 0 ? ['Not measured in this run.', ''] : httpTables(run.http)),
     '## In process', '', 'Median and p99 time per call (mitata), in interleaved rounds; the ratio is the median of per-round ratios to',
     'the group\'s first case. Dispatch runs a found route\'s chain on a fresh request object; the floor calls the same',
     'three step functions directly.', '', ...inProcessTables(run.inProcess), '',
+    ...sessionsSection(run.sessions),
     '## Versions', '', ...Object.entries(run.versions).map(([name, version]) => `- ${name} ${version}`), '',
     '## Commands', '', '```sh', ...run.commands, '```', '',
   ]

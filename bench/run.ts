@@ -1,6 +1,8 @@
-// `npm run bench [-- --quick]`: HTTP on loopback, then in process; writes bench/results/latest.{md,json,svg}.
+// `npm run bench [-- --quick] [-- --only http|in-process|sessions]`: HTTP on loopback, then in process, then
+// sessions; writes bench/results/latest.{md,json,svg}. With --only, the parts not run are carried over from the
+// previous latest.json (the report says so).
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { cpus, release, totalmem, type } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -9,10 +11,26 @@ import { benchHttp } from './http.js'
 import { CAN_PIN, LOADER } from './load.js'
 import { writeReport, type BenchRun } from './report.js'
 import { benchRouting } from './routing.js'
+import { benchSessions } from './sessions/index.js'
 import { checkTargets } from './targets.js'
 
+const PARTS = ['http', 'in-process', 'sessions'] as const
+type Part = (typeof PARTS)[number]
+
+function onlyPart(argv: readonly string[]): Part | undefined {
+  const at = argv.findIndex((arg) => arg === '--only' || arg.startsWith('--only='))
+  if (at === -1) return undefined
+  const arg = argv[at] as string
+  const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[at + 1]
+  if (!PARTS.includes(value as Part)) throw new Error(`--only takes one of ${PARTS.join(', ')}; got ${String(value)}`)
+  return value as Part
+}
+
 const quick = process.argv.includes('--quick')
+const only = onlyPart(process.argv)
+const runs = (part: Part): boolean => only === undefined || only === part
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const dir = join(root, 'bench', 'results')
 const plan = quick
   ? { rounds: 3, seconds: 1, warmupSeconds: 0, connections: 64 }
   : { rounds: 5, seconds: 5, warmupSeconds: 3, connections: 64 }
@@ -29,32 +47,64 @@ function version(name: string): string {
 // When autocannon loads from this process, keep it off the servers' core.
 if (CAN_PIN && LOADER === 'autocannon') execFileSync('taskset', ['-pc', '1', String(process.pid)])
 
+// --only: what the previous full report measured stays, marked as carried over
+const previous = only !== undefined && existsSync(join(dir, 'latest.json'))
+  ? JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as BenchRun
+  : undefined
+const carried: Record<string, string> = { ...previous?.carried }
+const carry = (part: string, date: string | undefined): void => { if (date !== undefined && carried[part] === undefined) carried[part] = date }
+
 const started = Date.now()
-log(`${quick ? 'quick' : 'full'} run: ${plan.rounds} rounds × ${plan.seconds} s, load from ${LOADER}${CAN_PIN ? ', pinned' : ''}`)
-const http = await benchHttp(plan, log)
-log('in process: dispatch')
-const dispatch = await benchDispatch(quick)
-log('in process: routing')
-const routing = await benchRouting(quick)
-const inProcess = [...dispatch, ...routing]
+log(`${quick ? 'quick' : 'full'} run${only === undefined ? '' : ` of ${only} only`}: load from ${LOADER}${CAN_PIN ? ', pinned' : ''}`)
+let http = previous?.http ?? []
+let method: BenchRun['method'] = previous?.method ?? { loader: LOADER, pinned: CAN_PIN, ...plan, quick }
+if (runs('http')) {
+  log(`HTTP: ${plan.rounds} rounds × ${plan.seconds} s`)
+  http = await benchHttp(plan, log)
+  method = { loader: LOADER, pinned: CAN_PIN, ...plan, quick }
+  delete carried.HTTP
+} else carry('HTTP', previous?.date)
+let inProcess = previous?.inProcess ?? []
+if (runs('in-process')) {
+  log('in process: dispatch')
+  const dispatch = await benchDispatch(quick)
+  log('in process: routing')
+  const routing = await benchRouting(quick)
+  inProcess = [...dispatch, ...routing]
+  delete carried['in process']
+} else carry('in process', previous?.date)
+let sessions = previous?.sessions
+if (runs('sessions')) {
+  const sessionsStarted = Date.now()
+  sessions = await benchSessions(quick, log)
+  log(`sessions took ${((Date.now() - sessionsStarted) / 1000).toFixed(1)} s`)
+  delete carried.sessions
+} else if (sessions !== undefined) carry('sessions', sessions.date)
 
 const cpu = cpus()
 const run: BenchRun = {
   date: new Date().toISOString(),
   machine: { cpu: cpu[0]?.model.trim() ?? 'unknown', cores: cpu.length, memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${type()} ${release()}`, node: process.version },
-  versions: Object.fromEntries(['routechain', 'find-my-way', 'fastify', 'hono', '@hono/node-server', 'koa', '@koa/router', 'express', 'h3', 'koa-compose', 'mitata', 'autocannon']
+  versions: Object.fromEntries(['routechain', 'find-my-way', 'fastify', 'hono', '@hono/node-server', 'koa', '@koa/router', 'express', 'h3', 'koa-compose',
+    '@fastify/secure-session', 'sodium-native', 'tweetnacl', 'mitata', 'autocannon']
     .map((name) => [name, name === 'routechain' ? (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version : version(name)])),
-  method: { loader: LOADER, pinned: CAN_PIN, ...plan, quick },
+  method,
   commands: [
-    `npm run bench${quick ? ' -- --quick' : ''}`,
+    `npm run bench${quick ? ' -- --quick' : ''}${only === undefined ? '' : ` -- --only ${only}`}`,
     `# per run: ${LOADER === 'wrk' ? `${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c${plan.connections} -d${plan.seconds}s --latency [-H 'authorization: Bearer t'] http://127.0.0.1:PORT/PATH` : 'autocannon (in process)'}`,
     `# servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/serve.js INDEX 0`,
+    `# sessions, one repeated cookie: ${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c64 -dSECONDS --latency -H 'cookie: session=VALUE' -H 'x-user: alice' http://127.0.0.1:PORT/me`,
+    `# sessions, a distinct cookie per request: ${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c64 -dSECONDS --latency -s $TMPDIR/routechain-bench-*/requests.lua http://127.0.0.1:PORT/me`,
+    `# sessions servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/sessions/serve.js INDEX 0`,
   ],
   http,
   inProcess,
-  targets: checkTargets(http, inProcess),
+  // a carried-over part keeps the verdicts its own run gave (the code that judged it may have changed since)
+  targets: checkTargets(http, inProcess, sessions?.http).map((t) =>
+    (t.part !== undefined && carried[t.part] !== undefined ? previous?.targets.find((p) => p.target === t.target) ?? t : t)),
+  sessions,
+  ...(Object.keys(carried).length === 0 ? {} : { carried }),
 }
-const dir = join(root, 'bench', 'results')
 mkdirSync(dir, { recursive: true })
 writeReport(dir, run)
 for (const t of run.targets) log(`${t.met === undefined ? '–' : t.met ? '✓' : '✗'} ${t.target}: ${t.measured}`)

@@ -1,10 +1,16 @@
 // The targets the benchmarks are held to, checked against one run's figures.
 import type { TimedCase } from './dispatch.js'
 import type { HttpRow } from './http.js'
+import { NAMES, REPEATED_MODE } from './sessions/spec.js'
 import { TIMED } from './spec.js'
+import { median } from './stats.js'
+
+/** Which part of the benchmarks measures a target (as `--only` names parts in the report). */
+export type TargetPart = 'HTTP' | 'in process' | 'sessions'
 
 /** One target and whether this run met it. */
 export interface TargetResult {
+  readonly part?: TargetPart
   readonly target: string
   readonly measured: string
   readonly met: boolean | undefined
@@ -12,15 +18,25 @@ export interface TargetResult {
 
 const fmt = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(2))
 
-/** Checks every target; `met` is undefined where this run did not measure it. */
-export function checkTargets(http: readonly HttpRow[], inProcess: readonly TimedCase[]): TargetResult[] {
+/** Median of the per-round ratios of one row's req/s to another's (paired: the same round, the same mode). */
+function pairedRatio(mine: HttpRow | undefined, other: HttpRow | undefined): number | undefined {
+  if (mine === undefined || other === undefined || mine.runs.length === 0) return undefined
+  return median(mine.runs.map((run, i) => run.rps / (other.runs[i]?.rps ?? Number.NaN)))
+}
+
+/**
+ * Checks every target; `met` is undefined where this run did not measure it. `sessions` holds the sessions
+ * part's rows: `route` names the mode, and ratios are to the same route without a session.
+ */
+export function checkTargets(http: readonly HttpRow[], inProcess: readonly TimedCase[], sessions: readonly HttpRow[] = []): TargetResult[] {
   const ratio = (contender: string, route: string): number | undefined =>
     http.find((r) => r.contender === contender && r.route === route)?.medianRatio
   const caseRatio = (group: string, name: string): number | undefined =>
     inProcess.find((c) => c.group.startsWith(group) && c.name === name)?.ratio
   const results: TargetResult[] = []
   const add = (target: string, value: number | undefined, measured: string, met: (v: number) => boolean): void => {
-    results.push({ target, measured: value === undefined ? 'not measured' : measured, met: value === undefined ? undefined : met(value) })
+    const part: TargetPart = target.startsWith('HTTP') ? 'HTTP' : target.startsWith('Sessions') ? 'sessions' : 'in process'
+    results.push({ part, target, measured: value === undefined ? 'not measured' : measured, met: value === undefined ? undefined : met(value) })
   }
   const [postRoute, rootRoute] = TIMED.map((c) => c.name) as [string, string]
   const post = ratio('routechain', postRoute)
@@ -40,6 +56,15 @@ export function checkTargets(http: readonly HttpRow[], inProcess: readonly Timed
   }
   const reg = caseRatio('register 10,000', 'routechain app.get() + build')
   add('Registering 10,000 routes ≤ 1.2 × find-my-way', reg, `${fmt(reg)} ×`, (v) => v <= 1.2)
-  results.push({ target: 'Sessions (encrypted cookie, repeated and distinct)', measured: 'lands with the sessions issue', met: undefined })
+  const sessionRow = (contender: string, repeated: boolean): HttpRow | undefined =>
+    sessions.find((r) => r.contender === contender && (r.route === REPEATED_MODE) === repeated)
+  const repeated = sessionRow(NAMES.encrypted, true)?.medianRatio
+  add('Sessions: one repeated encrypted cookie ≥ 0.90 × the same route without a session', repeated,
+    `${fmt(repeated)} × (EncryptedCookieStorage)`, (v) => v >= 0.9)
+  const distinct = sessionRow(NAMES.encrypted, false)
+  for (const [name, label] of [[NAMES.rawGcm, 'raw node:http decrypting AES-256-GCM by hand'], [NAMES.fastify, '@fastify/secure-session']] as const) {
+    const r = pairedRatio(distinct, sessionRow(name, false))
+    add(`Sessions: a distinct encrypted cookie per request ≥ ${label}`, r, `${fmt(r)} × its req/s (EncryptedCookieStorage)`, (v) => v >= 1)
+  }
   return results
 }

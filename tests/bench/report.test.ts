@@ -4,6 +4,8 @@ import * as assert from 'uvu/assert'
 import { ratioChart } from '../../bench/chart.js'
 import type { TimedCase } from '../../bench/dispatch.js'
 import type { HttpRow } from '../../bench/http.js'
+import { renderMarkdown, type BenchRun } from '../../bench/report.js'
+import { distinctMode, NAMES, REPEATED_MODE } from '../../bench/sessions/spec.js'
 import { TIMED } from '../../bench/spec.js'
 import { median } from '../../bench/stats.js'
 import { checkTargets } from '../../bench/targets.js'
@@ -48,6 +50,50 @@ report('checkTargets reads each route by its exact name and flags misses', () =>
   assert.is(met['Lookup among 18 routes within 10% of find-my-way'], true)
   assert.is(met['Lookup among 10,000 routes within 10% of find-my-way'], false)
   assert.is(met['Registering 10,000 routes ≤ 1.2 × find-my-way'], true)
+})
+
+/** A sessions row with one run per round at the given req/s, and its ratio to the route without a session. */
+function sessionRow(contender: string, route: string, rps: number[], ratio: number): HttpRow {
+  return { ...row(contender, route, ratio), runs: rps.map((r) => ({ rps: r, requests: r, p50ms: 1, p99ms: 2 })) }
+}
+
+report('checkTargets judges the sessions rows: repeated against no session, distinct paired round by round', () => {
+  const DISTINCT = distinctMode(10_000)
+  const sessions = [
+    sessionRow(NAMES.noSession, REPEATED_MODE, [1000, 1000, 1000], 1),
+    sessionRow(NAMES.encrypted, REPEATED_MODE, [930, 910, 950], 0.93),
+    sessionRow(NAMES.encrypted, DISTINCT, [900, 800, 1000], 0.6),
+    sessionRow(NAMES.rawGcm, DISTINCT, [1000, 1000, 1000], 0.7),
+    sessionRow(NAMES.fastify, DISTINCT, [800, 1000, 600], 0.5),
+  ]
+  const results = checkTargets([], [], sessions)
+  const met = Object.fromEntries(results.map((t) => [t.target, t.met]))
+  assert.is(met['Sessions: one repeated encrypted cookie ≥ 0.90 × the same route without a session'], true)
+  assert.is(met['Sessions: a distinct encrypted cookie per request ≥ raw node:http decrypting AES-256-GCM by hand'], false, '0.9 × raw')
+  assert.is(met['Sessions: a distinct encrypted cookie per request ≥ @fastify/secure-session'], true, 'median of 1.125, 0.8, 1.67')
+  assert.ok(results.filter((t) => t.target.startsWith('Sessions')).every((t) => t.part === 'sessions'))
+})
+
+report('the report shows the sessions tables, or says they were not measured', () => {
+  const base: BenchRun = {
+    date: 'd', machine: { cpu: 'c', cores: 2, memoryGiB: 1, os: 'o', node: 'v20' }, versions: {},
+    method: { loader: 'wrk', pinned: true, rounds: 1, seconds: 1, connections: 64, quick: true }, commands: [], http: [], inProcess: [], targets: [],
+  }
+  assert.match(renderMarkdown(base), '## Sessions\n\nNot measured in this run.')
+  const withSessions = renderMarkdown({
+    ...base,
+    carried: { HTTP: 'earlier' },
+    sessions: {
+      date: 'd2', http: [sessionRow(NAMES.noSession, REPEATED_MODE, [1000], 1), sessionRow(NAMES.encrypted, REPEATED_MODE, [930], 0.93)],
+      perOp: [timed('decode a session cookie (load)', 'EncryptedCookieStorage, cache hit', 900, 0.1)],
+      method: { rounds: 1, seconds: 1, warmupSeconds: 0, connections: 64, distinctCookies: 10_000, loader: 'wrk', pinned: true, quick: true },
+    },
+  })
+  assert.match(withSessions, `### ${REPEATED_MODE}`)
+  assert.match(withSessions, `| **${NAMES.encrypted}** |`)
+  assert.match(withSessions, 'ratio to no session (median)')
+  assert.match(withSessions, 'EncryptedCookieStorage, cache hit')
+  assert.match(withSessions, 'HTTP figures are carried over from the run of earlier')
 })
 
 report('checkTargets says "not measured" rather than passing what it did not see', () => {
