@@ -72,7 +72,9 @@ export class RedisStorage implements SessionStorage {
     if (current === undefined) {
       const id = newSessionId()
       const args = ['SET', this.#key(id), encodePayload({ ...session, version: undefined }), 'NX']
-      await this.#command(ttl === '0' ? args : [...args, 'EX', ttl])
+      const written = await this.#command(ttl === '0' ? args : [...args, 'EX', ttl])
+      // NX refuses an id already in use: with 128 random bits that is a broken random source, not bad luck
+      if (written === null) throw new RoutechainError('ERR_ROUTECHAIN_SESSION_ID', 'a new session id was already in use in Redis')
       return id
     }
     const key = this.#key(current)
@@ -84,10 +86,11 @@ export class RedisStorage implements SessionStorage {
         if (Number(written) === 1) return current
       }
       const now = await this.#command(['GET', key])
-      // gone meanwhile (a logout or a revocation elsewhere): it stays gone
-      if (typeof now !== 'string') throw new SessionGoneError()
-      next = mergeChanges(decodePayload(now), session, options?.changed)
-      expected = now
+      // gone meanwhile (a logout or a revocation elsewhere; aiohttp_session logs out by writing {}): it stays gone
+      const live = typeof now === 'string' ? decodePayload(now) : undefined
+      if (live === undefined) throw new SessionGoneError()
+      next = mergeChanges(live, session, options?.changed)
+      expected = now as string
     }
     throw new RoutechainError('ERR_ROUTECHAIN_SESSION_CONFLICT', `the session changed under ${ATTEMPTS} attempts to save it; try again`)
   }
