@@ -44,7 +44,8 @@ function defaultReply(req: RouteRequest, route: CompiledRoute, error: unknown, l
     return text('Internal Server Error', { status: 500 })
   }
   if (error instanceof HttpError) {
-    if (!error.expose) logger.error(`${where(req, route)}: ${error.status} ${error.message}`, error.cause ?? error)
+    // a server-side failure is logged even when its message is meant for the client too
+    if (error.status >= 500 || !error.expose) logger.error(`${where(req, route)}: ${error.status} ${error.message}`, error.cause ?? error)
     return error.toReply()
   }
   logger.error(`${where(req, route)}: a step threw; answered 500`, error)

@@ -46,7 +46,7 @@ function newState(
 }
 
 function unavailable(error: unknown): HttpError {
-  return new HttpError(503, 'sessions are unavailable right now; try again shortly', { cause: error })
+  return new HttpError(503, 'sessions are unavailable right now; try again shortly', { cause: error, expose: true, headers: { 'retry-after': '1' } })
 }
 const MAX_COOKIE = 4096
 

@@ -12,7 +12,10 @@ export type RedisClientLike =
 
 /** Options for {@link RedisStorage}. */
 export interface RedisStorageOptions {
-  /** The key prefix. @default `<cookie name>_`, as aiohttp_session's RedisStorage */
+  /**
+   * The key prefix. @default `<cookie name>_` of the app the storage serves, as aiohttp_session's RedisStorage
+   * (`session_` when used outside an app). Set it when one storage serves apps with different cookie names.
+   */
   prefix?: string
   /** How long a Redis command may take before the request gets a 503 instead of hanging, in ms. @default 1000 */
   commandTimeout?: number
@@ -100,7 +103,7 @@ export class RedisStorage implements SessionStorage {
   }
 
   #key(id: string): string {
-    return `${this.#prefix ?? 'AIOHTTP_SESSION_'}${id}`
+    return `${this.#prefix ?? 'session_'}${id}`
   }
 
   #command(args: string[]): Promise<unknown> {

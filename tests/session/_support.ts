@@ -6,6 +6,8 @@ import {
   generateKey,
   NaClCookieStorage,
   type RouteRequest,
+  type SaveOptions,
+  type StorageContext,
   type Session,
   type SessionStorage,
   type StoredSession,
@@ -52,9 +54,13 @@ export class CountingStorage implements SessionStorage {
     return this.#inner.load(value)
   }
 
-  save(session: StoredSession, current: string | undefined): string | Promise<string> {
+  save(session: StoredSession, current: string | undefined, options?: SaveOptions): string | Promise<string> {
     this.saves.push({ session, current })
-    return this.#inner.save(session, current)
+    return this.#inner.save(session, current, options)
+  }
+
+  attach(context: StorageContext): void {
+    this.#inner.attach?.(context)
   }
 
   delete(value: string): void | Promise<void> {

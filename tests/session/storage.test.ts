@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert'
 import {
   EncryptedCookieStorage,
   generateKey,
+  MemoryStorage,
   NaClCookieStorage,
   SimpleCookieStorage,
   type KeyInput,
@@ -17,6 +18,7 @@ import {
   type StoredSession,
 } from '../../src/index.js'
 import { throwsConfig } from '../_helpers/assert.js'
+import { redisStorageCase } from '../_helpers/redis.js'
 import { KEY, nowSeconds } from './_support.js'
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -27,12 +29,18 @@ interface StorageCase {
   make(): SessionStorage
   /** The client can neither read nor forge the value: anything altered must fail to load. */
   readonly secure: boolean
+  /** Set up and tear down what make() needs (a server), around this storage's suite only. */
+  before?(): Promise<void>
+  after?(): Promise<void>
 }
 
 const storages: readonly StorageCase[] = [
   { name: 'SimpleCookieStorage', make: () => new SimpleCookieStorage(), secure: false },
   { name: 'EncryptedCookieStorage', make: () => new EncryptedCookieStorage(KEY), secure: true },
   { name: 'NaClCookieStorage', make: () => new NaClCookieStorage(KEY), secure: true },
+  { name: 'MemoryStorage', make: () => new MemoryStorage(), secure: true },
+  ...redisStorageCase('node-redis'),
+  ...redisStorageCase('ioredis'),
 ]
 
 /** Loads a value, failing the test if load throws: a storage answers `undefined` for what it cannot trust. */
@@ -70,6 +78,8 @@ const NESTED = {
 
 for (const entry of storages) {
   const test = suite(entry.name)
+  if (entry.before !== undefined) test.before(entry.before)
+  if (entry.after !== undefined) test.after(entry.after)
 
   test('a saved session loads back with its data', async () => {
     const loaded = await roundTrip(entry.make(), { created: nowSeconds(), data: { user: 'alice', visits: 3 } })
@@ -199,7 +209,7 @@ function secureCases(test: Test, entry: StorageCase): void {
   test("another storage's values load as undefined", async () => {
     const storage = entry.make()
     for (const other of storages) {
-      if (other.name === entry.name) continue
+      if (other.name === entry.name || other.before !== undefined) continue // a storage with a server has it only in its own suite
       const value = await other.make().save({ created: nowSeconds(), data: { user: 'alice' } }, undefined)
       assert.is(await loadSafely(storage, value), undefined, `a ${other.name} value loaded in ${entry.name}`)
     }
