@@ -47,12 +47,15 @@ export interface Server {
 
 const here = dirname(fileURLToPath(import.meta.url))
 
-/** Starts `node <entry> <index> 0` (pinned to core 0 when it can be) and waits for its `ready <port>` line. */
-export function startServer(index: number, entry = join(here, 'serve.js')): Promise<Server> {
+/**
+ * Starts `node <entry> <index> 0` (pinned to core 0 when it can be) and waits for its `ready <port>` line; `env`
+ * replaces the child's environment (this process's by default).
+ */
+export function startServer(index: number, entry = join(here, 'serve.js'), env: NodeJS.ProcessEnv = process.env): Promise<Server> {
   const [command, args] = CAN_PIN
     ? ['taskset', ['-c', '0', process.execPath, entry, String(index), '0']]
     : [process.execPath, [entry, String(index), '0']]
-  const child = spawn(command as string, args as string[], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(command as string, args as string[], { stdio: ['ignore', 'pipe', 'inherit'], env })
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`contender ${index} did not start in 15 s`)), 15_000)
     child.stdout?.on('data', (chunk: Buffer) => {

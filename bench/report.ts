@@ -5,6 +5,7 @@ import { ratioChart } from './chart.js'
 import type { TimedCase } from './dispatch.js'
 import type { HttpRow } from './http.js'
 import type { SessionsRun } from './sessions/index.js'
+import { NAMES } from './sessions/spec.js'
 import type { TargetResult } from './targets.js'
 
 /** Everything one run measured, and how. */
@@ -51,20 +52,35 @@ function inProcessTables(cases: readonly TimedCase[]): string[] {
   return out
 }
 
+/** The one-line note on the server-side storages' rows, when the run has any (or left one out). */
+function serverSideNote(run: SessionsRun): string[] {
+  const m = run.method
+  const names = [NAMES.memory, NAMES.redis].filter((name) => run.http.some((r) => r.contender === name))
+  const skipped = m.skipped ?? []
+  if (names.length === 0 && skipped.length === 0) return []
+  const redis = names.includes(NAMES.redis) ? ` ${m.redis ?? 'redis-server'} runs on loopback, persistence off, not pinned: it shares the cores with the server and \`${m.loader}\`, and its CPU time is not in the server's.` : ''
+  const left = skipped.length === 0 ? '' : ` Left out of this run: ${skipped.join('; ')}.`
+  return [
+    `Server-side storages (${names.length === 0 ? 'none measured' : names.join(', ')}): the cookie holds a random id, the session is made beforehand in the server's memory or in Redis through a setup route (POST /__mint, not timed), and each request reads it there; no targets, the ratio only.${redis}${left}`, '',
+  ]
+}
+
 function sessionsSection(run: SessionsRun | undefined): string[] {
   if (run === undefined) return ['## Sessions', '', 'Not measured in this run.', '']
   const m = run.method
+  const contenders = new Set(run.http.map((r) => r.contender)).size
   return [
     '## Sessions', '',
-    `Measured ${run.date}${m.quick ? ' (quick run: four contenders, one round, and in process only the decodes of EncryptedCookieStorage and the two it is held to; indicative only)' : ''}. GET /me answers \`{"user": …}\` read from`,
+    `Measured ${run.date}${m.quick ? ` (quick run: ${contenders} contenders, one round, and in process only the decodes of EncryptedCookieStorage and the two it is held to; indicative only)` : ''}. GET /me answers \`{"user": …}\` read from`,
     'the session cookie; the baseline is the same routechain route answering from an `x-user` header without a session.',
     'Every contender gets the same requests (a cookie of its own format and the `x-user` header), runs in its own process',
     `${m.pinned ? 'pinned to core 0, ' : ''}with load from \`${m.loader}\`${m.pinned ? ' pinned to core 1' : ''}, ${m.connections} keep-alive connections, ${m.seconds} s a run, ${m.rounds} round${m.rounds === 1 ? '' : 's'}`,
-    'interleaved. Each is checked first: its session is read (not the header), a tampered cookie gets 401, and an',
+    'interleaved. Each is checked first: its session is read (not the header), a tampered cookie (or unknown id) gets 401, and an',
     'unchanged session is not written back. Ratios are paired per round to the route without a session.',
     `"One repeated cookie" sends one valid cookie with every request (the storages' caches of verified values hit);`,
     `"a distinct cookie per request" takes ${m.distinctCookies.toLocaleString('en-US')} valid cookies, minted beforehand with each contender's own encoder,`,
     'in turn (more than the 1,000 values the caches hold, so every request decrypts).', '',
+    ...serverSideNote(run),
     ...httpTables(run.http, 'no session'),
     '### Encode and decode, in process', '',
     'Median and p99 time per call (mitata), interleaved rounds; the ratio is to AES-256-GCM by hand. Each decodes the',

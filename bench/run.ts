@@ -86,7 +86,7 @@ const run: BenchRun = {
   date: new Date().toISOString(),
   machine: { cpu: cpu[0]?.model.trim() ?? 'unknown', cores: cpu.length, memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${type()} ${release()}`, node: process.version },
   versions: Object.fromEntries(['routechain', 'find-my-way', 'fastify', 'hono', '@hono/node-server', 'koa', '@koa/router', 'express', 'h3', 'koa-compose',
-    '@fastify/secure-session', 'sodium-native', 'tweetnacl', 'mitata', 'autocannon']
+    '@fastify/secure-session', 'sodium-native', 'tweetnacl', 'redis', 'mitata', 'autocannon']
     .map((name) => [name, name === 'routechain' ? (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version : version(name)])),
   method,
   commands: [
@@ -95,7 +95,8 @@ const run: BenchRun = {
     `# servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/serve.js INDEX 0`,
     `# sessions, one repeated cookie: ${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c64 -dSECONDS --latency -H 'cookie: session=VALUE' -H 'x-user: alice' http://127.0.0.1:PORT/me`,
     `# sessions, a distinct cookie per request: ${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c64 -dSECONDS --latency -s $TMPDIR/routechain-bench-*/requests.lua http://127.0.0.1:PORT/me`,
-    `# sessions servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/sessions/serve.js INDEX 0`,
+    `# sessions servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/sessions/serve.js INDEX 0 (RedisStorage's with ROUTECHAIN_BENCH_REDIS_URL=redis://127.0.0.1:PORT)`,
+    `# sessions, RedisStorage's redis-server (not pinned): redis-server --port PORT --bind 127.0.0.1 --save '' --appendonly no`,
   ],
   http,
   inProcess,

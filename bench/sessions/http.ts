@@ -1,5 +1,6 @@
 // The sessions benchmark over HTTP: every contender in its own process on core 0, load from core 1, rounds
-// interleaved, once with one repeated cookie and once with a distinct cookie per request.
+// interleaved, once with one repeated cookie and once with a distinct cookie per request. A contender that keeps
+// its sessions in Redis gets a private redis-server, started here and stopped afterwards (not pinned).
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Pool } from 'undici'
@@ -7,7 +8,8 @@ import { cpuMicros, rssMiB, startServer, summarise, type HttpRow, type Server } 
 import { load, type LoadResult } from '../load.js'
 import { checkSessionAnswers } from './check.js'
 import { SESSION_CONTENDERS } from './contenders/index.js'
-import { distinctMode, distinctUsers, REPEATED_MODE, REPEATED_USER, requestHeaders, type SessionContender } from './spec.js'
+import { startRedisServer, type RedisServer } from './redis-server.js'
+import { distinctMode, distinctUsers, REDIS_URL_ENV, REPEATED_MODE, REPEATED_USER, requestHeaders, type SessionContender } from './spec.js'
 
 /** How long and how often to measure, and how many distinct cookies to cycle through. */
 export interface SessionsPlan {
@@ -50,24 +52,31 @@ async function burst(port: number, headerSets: readonly Record<string, string>[]
 /** Runs the sessions HTTP benchmark for the given contenders (the first is the baseline); answers checked first. */
 export async function benchSessionsHttp(plan: SessionsPlan, contenders: readonly SessionContender[], log: (line: string) => void): Promise<HttpRow[]> {
   const servers: Server[] = []
+  let redis: RedisServer | undefined
   try {
+    if (contenders.some((c) => c.needsRedis === true)) {
+      redis = await startRedisServer()
+      log(`sessions: redis-server on ${redis.url} (persistence off, not pinned)`)
+    }
+    const env = redis === undefined ? process.env : { ...process.env, [REDIS_URL_ENV]: redis.url }
     const entry = join(here, 'serve.js')
-    const started = await Promise.allSettled(contenders.map((c) => startServer(SESSION_CONTENDERS.indexOf(c), entry)))
+    const started = await Promise.allSettled(contenders.map((c) => startServer(SESSION_CONTENDERS.indexOf(c), entry, env)))
     for (const result of started) if (result.status === 'fulfilled') servers.push(result.value)
     const failed = started.find((result) => result.status === 'rejected')
     if (failed !== undefined) throw (failed as PromiseRejectedResult).reason
     const users = distinctUsers(plan.distinctCookies)
     const repeated: Record<string, string>[] = []
     const distinct: Record<string, string>[][] = []
-    for (const contender of contenders) {
-      const mint = await contender.minter()
+    for (const [c, contender] of contenders.entries()) {
+      const server = servers[c] as Server
+      // server-side storages make these sessions in the running server (or its Redis) now; cookie storages mint here
+      const mint = await contender.minter(server.port, [REPEATED_USER, ...users])
       repeated.push(requestHeaders(mint, REPEATED_USER))
       distinct.push(users.map((user) => requestHeaders(mint, user)))
-      const server = servers[distinct.length - 1] as Server
-      const wrong = await checkSessionAnswers(server.port, contender, mint, distinct[distinct.length - 1])
+      const wrong = await checkSessionAnswers(server.port, contender, mint, distinct[c])
       if (wrong.length > 0) throw new Error(`${contender.name} answers wrongly:\n  ${wrong.join('\n  ')}`)
     }
-    log(`sessions: answers checked for ${servers.length} contenders; ${plan.distinctCookies.toLocaleString('en-US')} distinct cookies minted for each`)
+    log(`sessions: answers checked for ${servers.length} contenders; ${plan.distinctCookies.toLocaleString('en-US')} distinct sessions minted for each`)
     const modes: Mode[] = [
       { name: REPEATED_MODE, headers: (c) => ({ headers: repeated[c] as Record<string, string> }) },
       { name: distinctMode(plan.distinctCookies), headers: (c) => ({ headers: {}, perRequest: distinct[c] as Record<string, string>[] }) },
@@ -106,5 +115,6 @@ export async function benchSessionsHttp(plan: SessionsPlan, contenders: readonly
     return rows
   } finally {
     for (const server of servers) server.child.kill('SIGKILL')
+    await redis?.stop()
   }
 }

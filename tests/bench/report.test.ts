@@ -96,6 +96,34 @@ report('the report shows the sessions tables, or says they were not measured', (
   assert.match(withSessions, 'HTTP figures are carried over from the run of earlier')
 })
 
+report('the sessions section notes the server-side storages only when it has their rows, or left one out', () => {
+  const base: BenchRun = {
+    date: 'd', machine: { cpu: 'c', cores: 2, memoryGiB: 1, os: 'o', node: 'v20' }, versions: {},
+    method: { loader: 'wrk', pinned: true, rounds: 1, seconds: 1, connections: 64, quick: false }, commands: [], http: [], inProcess: [], targets: [],
+  }
+  const method = { rounds: 3, seconds: 5, warmupSeconds: 2, connections: 64, distinctCookies: 10_000, loader: 'wrk', pinned: true, quick: false }
+  const cookieOnly = renderMarkdown({
+    ...base, sessions: { date: 'd2', method, perOp: [], http: [sessionRow(NAMES.noSession, REPEATED_MODE, [1000], 1)] },
+  })
+  assert.not.match(cookieOnly, 'Server-side storages')
+  const withServerSide = renderMarkdown({
+    ...base,
+    sessions: {
+      date: 'd2', method: { ...method, redis: 'redis-server 7.0.15' }, perOp: [],
+      http: [sessionRow(NAMES.noSession, REPEATED_MODE, [1000], 1), sessionRow(NAMES.memory, REPEATED_MODE, [500], 0.5), sessionRow(NAMES.redis, REPEATED_MODE, [400], 0.4)],
+    },
+  })
+  assert.match(withServerSide, `Server-side storages (${NAMES.memory}, ${NAMES.redis})`)
+  assert.match(withServerSide, 'redis-server 7.0.15 runs on loopback, persistence off, not pinned')
+  assert.match(withServerSide, `| **${NAMES.redis}** | 400 |`)
+  const skipped = renderMarkdown({
+    ...base,
+    sessions: { date: 'd2', method: { ...method, skipped: [`${NAMES.redis}: redis-server is not installed`] }, perOp: [], http: [sessionRow(NAMES.memory, REPEATED_MODE, [500], 0.5)] },
+  })
+  assert.match(skipped, `Left out of this run: ${NAMES.redis}: redis-server is not installed.`)
+  assert.not.match(skipped, 'runs on loopback')
+})
+
 report('checkTargets says "not measured" rather than passing what it did not see', () => {
   const results = checkTargets([], [])
   assert.ok(results.every((t) => t.met === undefined))

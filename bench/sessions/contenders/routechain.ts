@@ -5,7 +5,8 @@ import {
 import type { Running } from '../../spec.js'
 import { BENCH_KEY, COOKIE_NAME, NAMES, UNAUTHENTICATED, type Minter, type SessionContender } from '../spec.js'
 
-async function listen(app: App, port: number): Promise<Running> {
+/** Listens on 127.0.0.1 and returns the port and a close function. */
+export async function listen(app: App, port: number): Promise<Running> {
   const server = await app.listen({ port, host: '127.0.0.1' })
   const address = server.address()
   return { port: typeof address === 'object' && address !== null ? address.port : port, close: () => app.close({ timeout: 100 }) }
@@ -20,19 +21,22 @@ function storageMinter(storage: SessionStorage): Minter {
   }
 }
 
+/** An app with sessions in `storage` and GET /me answering from the session; every storage's contender serves it. */
+export function sessionApp(storage: SessionStorage): App {
+  const app = createApp({ session: { storage } })
+  app.get('/me', async (req) => {
+    const session = await req.session<{ user: string }>()
+    const user = session.get('user')
+    return user === undefined ? text(UNAUTHENTICATED, { status: 401 }) : { user }
+  })
+  return app
+}
+
 function withStorage(name: string, make: () => SessionStorage, verifies = true): SessionContender {
   return {
     name,
     verifies,
-    start(port) {
-      const app = createApp({ session: { storage: make() } })
-      app.get('/me', async (req) => {
-        const session = await req.session<{ user: string }>()
-        const user = session.get('user')
-        return user === undefined ? text(UNAUTHENTICATED, { status: 401 }) : { user }
-      })
-      return listen(app, port)
-    },
+    start: (port) => listen(sessionApp(make()), port),
     minter: async () => storageMinter(make()),
   }
 }

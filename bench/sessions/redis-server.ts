@@ -1,0 +1,132 @@
+// A private redis-server for the RedisStorage contender: a child process on a free loopback port, persistence
+// off, in a temporary folder; stopped (and its folder removed) afterwards. Not pinned: the server process has
+// core 0 and the load generator core 1, so redis-server shares whichever the kernel gives it.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { connect, createServer, type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const REDIS_SERVER = 'redis-server'
+/** How long redis-server may take to answer PING once started. */
+const START_TIMEOUT = 5000
+/** How long a stop may take before the process is killed. */
+const STOP_TIMEOUT = 3000
+
+/** A running private redis-server. */
+export interface RedisServer {
+  /** `redis://127.0.0.1:<port>` */
+  readonly url: string
+  readonly pid: number | undefined
+  /** Stops the process and removes its folder; safe to call twice. */
+  stop(): Promise<void>
+}
+
+/** Whether redis-server can be run here. */
+export function haveRedisServer(): boolean {
+  return spawnSync('sh', ['-c', `command -v ${REDIS_SERVER}`], { stdio: 'ignore' }).status === 0
+}
+
+/** `redis-server --version`'s version, e.g. `7.0.15`, or undefined. */
+export function redisServerVersion(): string | undefined {
+  const out = spawnSync(REDIS_SERVER, ['--version'], { encoding: 'utf8' })
+  return /v=(\S+)/.exec(out.stdout ?? '')?.[1]
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.unref()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+/** True when something on the port answers PING with +PONG within 500 ms. */
+function pings(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let answer = ''
+    const socket = connect(port, '127.0.0.1')
+    const done = (ok: boolean): void => {
+      clearTimeout(timer)
+      socket.destroy()
+      resolve(ok)
+    }
+    const timer = setTimeout(() => done(false), 500)
+    socket.setEncoding('utf8')
+    socket.on('connect', () => socket.write('PING\r\n'))
+    socket.on('data', (chunk: string) => {
+      answer += chunk
+      if (answer.includes('\r\n')) done(answer.startsWith('+PONG'))
+    })
+    socket.on('error', () => done(false))
+    socket.on('close', () => done(answer.startsWith('+PONG')))
+  })
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => child.once('exit', () => resolve()))
+}
+
+async function startOn(port: number): Promise<RedisServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'routechain-bench-redis-'))
+  const child = spawn(REDIS_SERVER, [
+    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+    '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  const keep = (chunk: Buffer): void => { output = (output + chunk.toString()).slice(-4000) }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  let spawnError: Error | undefined
+  child.once('error', (error) => { spawnError = error })
+  // the server never outlives the bench, whatever happens to it
+  const killOnExit = (): void => { child.kill('SIGKILL') }
+  process.once('exit', killOnExit)
+
+  let stopped = false
+  const stop = async (): Promise<void> => {
+    if (stopped) return
+    stopped = true
+    const gone = exited(child)
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT)
+    await gone
+    clearTimeout(timer)
+    process.removeListener('exit', killOnExit)
+    rmSync(dir, { recursive: true, force: true })
+  }
+
+  const deadline = Date.now() + START_TIMEOUT
+  for (;;) {
+    if (spawnError !== undefined || child.exitCode !== null || child.signalCode !== null) {
+      await stop()
+      throw new Error(`redis-server on port ${port} did not start${spawnError === undefined ? '' : `: ${spawnError.message}`}\n${output}`)
+    }
+    if (await pings(port)) break
+    if (Date.now() > deadline) {
+      await stop()
+      throw new Error(`redis-server on port ${port} did not answer PING within ${START_TIMEOUT} ms\n${output}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return { url: `redis://127.0.0.1:${port}`, pid: child.pid, stop }
+}
+
+/** Starts a private redis-server on a free loopback port, persistence off, and waits (≤ 5 s) until it answers PING. */
+export async function startRedisServer(): Promise<RedisServer> {
+  let last: unknown
+  // the port was free when probed; another process may take it before redis-server binds it: try another
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await startOn(await freePort())
+    } catch (error) {
+      last = error
+    }
+  }
+  throw last instanceof Error ? last : new Error(String(last))
+}
