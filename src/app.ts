@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { resolveOptions, type AppOptions } from './app-options.js'
 import { compose, NoResponseError, type AnyStep, type Chain } from './chain.js'
-import { configError } from './errors.js'
+import { configError, HttpError } from './errors.js'
 import { errorReply, type ErrorHandler } from './error-reply.js'
 import type { Logger } from './logger.js'
 import { Reply, text, toReply } from './reply.js'
@@ -280,7 +280,8 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
       return
     }
     let reply = await this.#errorReply(req, route, error)
-    if (req.sessionSlot !== undefined && !req.sessionSlot.committed) {
+    // a thrown HttpError is an answer (a redirect, a 404) and keeps the session's changes; a crash does not
+    if (req.sessionSlot !== undefined && !req.sessionSlot.committed && error instanceof HttpError) {
       try {
         reply = await (this.#context.sessions as SessionPhase).commit(req, reply)
       } catch (sessionError) {

@@ -4,7 +4,7 @@
 //
 //   GET  /                   the posts, with who is logged in
 //   GET  /login, POST /login the login form; success regenerates the session and redirects (303) to /
-//   POST /logout             invalidates the session (GET /logout too, for convenience)
+//   POST /logout             invalidates the session (POST only: a GET could be triggered by any page)
 //   GET  /posts/:post        a post and who last edited it
 //   GET  /posts/:post/edit   the edit form       } requireLogin: 303 to /login
 //   POST /posts/:post/edit   saves title and body } unless logged in
@@ -188,7 +188,6 @@ export function buildBlog(options: BlogOptions) {
     return redirect('/')
   }
   app.post('/logout', logOut)
-  app.get('/logout', logOut)
 
   const postRouter = new Router()
   postRouter.get('/', function postsIndex() { return redirect('/') })

@@ -25,6 +25,7 @@ export class EncryptedCookieStorage implements SessionStorage {
     this.#cache = new ValueCache(options.cacheSize ?? 1000)
   }
 
+  /** Reads the session a cookie value stands for; `undefined` when it cannot be trusted or is unknown. */
   load(value: string): StoredSession | undefined {
     let plaintext = this.#cache.get(value)
     if (plaintext === undefined) {
@@ -35,6 +36,7 @@ export class EncryptedCookieStorage implements SessionStorage {
     return decodePayload(plaintext)
   }
 
+  /** Stores a session and returns its cookie value. */
   save(session: StoredSession): string {
     return fernetEncrypt(this.#keys[0] as FernetKey, encodePayload(session), Math.floor(Date.now() / 1000))
   }

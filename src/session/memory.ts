@@ -4,18 +4,21 @@ import { decodePayload, encodePayload, SessionGoneError, type SaveOptions, type 
 
 /** Options for {@link MemoryStorage}. */
 export interface MemoryStorageOptions {
-  /** The most sessions kept; past it the least recently used go first, so a flood cannot exhaust memory. @default 10000 */
+  /** The most sessions kept; past it the oldest unused go first, so a flood cannot exhaust memory. @default 10000 */
   maxEntries?: number
 }
 
 interface Entry {
   readonly text: string
   readonly expiresAt: number | undefined
+  /** Read since eviction last passed it: it gets a second chance (the CLOCK approximation of LRU). */
+  used: boolean
 }
 
 /**
  * Sessions in this process's memory, an id in the cookie: for development, tests and single-process apps.
- * Bounded (least recently used evicted first), each record expiring with its session.
+ * Bounded: the oldest go first, except that a session read since eviction last passed it gets a second
+ * chance (an approximation of least-recently-used). Each record expires with its session.
  */
 export class MemoryStorage implements SessionStorage {
   readonly #max: number
@@ -32,15 +35,17 @@ export class MemoryStorage implements SessionStorage {
     return this.#entries.size
   }
 
+  /** Reads the session a cookie value stands for; `undefined` when it cannot be trusted or is unknown. */
   load(value: string): StoredSession | undefined {
     const entry = plausibleId(value) ? this.#live(value) : undefined
     if (entry === undefined) return undefined
-    this.#entries.delete(value) // re-inserted last: the map's order is the eviction order
-    this.#entries.set(value, entry)
+    // hot path: marking beats moving the entry to the back of the map, which is slow when one key repeats
+    entry.used = true
     const stored = decodePayload(entry.text)
     return stored === undefined ? undefined : { ...stored, version: entry.text }
   }
 
+  /** Stores a session and returns its cookie value. */
   save(session: StoredSession, current: string | undefined, options?: SaveOptions): string {
     let id = current
     let existing: StoredSession | undefined
@@ -54,18 +59,29 @@ export class MemoryStorage implements SessionStorage {
       id = newSessionId()
     }
     const merged = mergeChanges(existing, session, options?.changed)
-    while (this.#entries.size >= this.#max) {
-      const oldest = this.#entries.keys().next().value
-      if (oldest === undefined) break
-      this.#entries.delete(oldest)
-    }
+    this.#makeRoom()
     const ttl = options?.ttl
-    this.#entries.set(id, { text: encodePayload({ ...merged, version: undefined }), expiresAt: ttl === undefined ? undefined : Date.now() + ttl * 1000 })
+    this.#entries.set(id, { text: encodePayload({ ...merged, version: undefined }), expiresAt: ttl === undefined ? undefined : Date.now() + ttl * 1000, used: false })
     return id
   }
 
+  /** Forgets a session for good. */
   delete(value: string): void {
     this.#entries.delete(value)
+  }
+
+  // Evicts in insertion order, but a session read since eviction last came by goes to the back once more.
+  #makeRoom(): void {
+    while (this.#entries.size >= this.#max) {
+      const oldest = this.#entries.entries().next().value
+      if (oldest === undefined) return
+      const [id, entry] = oldest
+      this.#entries.delete(id)
+      if (entry.used) {
+        entry.used = false
+        this.#entries.set(id, entry)
+      }
+    }
   }
 
   #live(id: string): Entry | undefined {

@@ -26,6 +26,7 @@ export class NaClCookieStorage implements SessionStorage {
     this.#cache = new ValueCache(options.cacheSize ?? 1000)
   }
 
+  /** Reads the session a cookie value stands for; `undefined` when it cannot be trusted or is unknown. */
   load(value: string): StoredSession | undefined {
     let plaintext = this.#cache.get(value)
     if (plaintext === undefined) {
@@ -36,6 +37,7 @@ export class NaClCookieStorage implements SessionStorage {
     return decodePayload(plaintext)
   }
 
+  /** Stores a session and returns its cookie value. */
   save(session: StoredSession): string {
     const nonce = nacl.randomBytes(NONCE)
     const box = nacl.secretbox(Buffer.from(encodePayload(session), 'utf8'), nonce, this.#keys[0] as Uint8Array)

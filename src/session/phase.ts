@@ -42,7 +42,7 @@ function newState(
   data: Record<string, unknown>, created: number, accessed: number | undefined, maxAge: number | undefined,
   version: string | undefined, isNew: boolean, defaultMaxAge: number | undefined,
 ): SessionState {
-  return { data, created, accessed, isNew, changed: false, invalidated: false, regenerated: false, maxAge, defaultMaxAge, changedKeys: null, version }
+  return { data, created, accessed, isNew, changed: false, invalidated: false, regenerated: false, keep: false, maxAge, defaultMaxAge, changedKeys: null, version }
 }
 
 function unavailable(error: unknown): HttpError {
@@ -97,7 +97,10 @@ export class SessionPhase {
   async fresh(req: SessionHolder): Promise<Session> {
     const session = await this.open(req)
     const state = (req.sessionSlot as RequestSession).state as SessionState
-    Object.assign(state, { data: emptyData(), created: SECONDS(), accessed: undefined, isNew: true, changed: true, invalidated: false, regenerated: true, maxAge: undefined, changedKeys: undefined })
+    Object.assign(state, {
+      data: emptyData(), created: SECONDS(), accessed: undefined, isNew: true, changed: true, invalidated: false,
+      regenerated: true, maxAge: undefined, changedKeys: undefined, keep: true,
+    })
     return session
   }
 
@@ -123,7 +126,7 @@ export class SessionPhase {
         this.#logger.debug('session cookie did not load (tampered, garbled, wrong key or unknown): starting a fresh session')
       } else if (this.#expired(stored, SECONDS())) {
         this.#logger.debug('session expired: starting a fresh session')
-        void Promise.resolve(this.#storage.delete?.(value)).catch(() => {})
+        void Promise.resolve().then(() => this.#storage.delete?.(value)).catch(() => {})
         stored = undefined
       }
       slot.stale = stored === undefined
@@ -172,11 +175,10 @@ export class SessionPhase {
     const known = slot.incoming !== undefined && !slot.stale ? slot.incoming : undefined
     let value: string | undefined
     let maxAge: number | undefined
-    if (state.invalidated || (state.changed && Object.keys(state.data).length === 0)) {
+    if (state.invalidated || (state.changed && !state.keep && Object.keys(state.data).length === 0)) {
       if (known !== undefined) await this.#store(() => this.#storage.delete?.(known))
       if (slot.incoming === undefined) return reply
     } else if (state.changed || this.#idleRefreshDue(state, now)) {
-      if (state.regenerated && known !== undefined) await this.#store(() => this.#storage.delete?.(known))
       const fresh = state.regenerated || state.isNew
       const stored: StoredSession = {
         created: state.created, data: state.data, accessed: this.#idle === undefined ? undefined : now, maxAge: state.maxAge,
@@ -190,6 +192,8 @@ export class SessionPhase {
         if (!(error instanceof HttpError && error.cause instanceof SessionGoneError)) throw error
         value = undefined // revoked meanwhile: clear the cookie rather than bring the session back
       }
+      // the old record goes only once the new one is safely stored: a failed save must lose nothing
+      if (state.regenerated && known !== undefined && value !== undefined) await this.#store(() => this.#storage.delete?.(known))
     } else if (!slot.stale) {
       return reply
     }
@@ -210,11 +214,13 @@ export class SessionPhase {
     return withCookie(reply, header)
   }
 
-  // a storage that fails (a server that is down or slow) answers 503, not a bare 500
+  // a storage that fails (a server that is down or slow) answers 503, not a bare 500; session data that cannot
+  // be JSON is a bug in the app, and stays a 500
   async #store<T>(operation: () => T | Promise<T>): Promise<T> {
     try {
       return await operation()
     } catch (error) {
+      if (error instanceof RoutechainError && error.code === 'ERR_ROUTECHAIN_SESSION_DATA') throw error
       throw unavailable(error)
     }
   }

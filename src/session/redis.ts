@@ -58,10 +58,12 @@ export class RedisStorage implements SessionStorage {
     this.#prefix = prefix
   }
 
+  /** Learns the app's cookie name (for the key prefix) and how to warn. */
   attach(context: StorageContext): void {
     this.#prefix ??= `${context.cookieName}_`
   }
 
+  /** Reads the session a cookie value stands for; `undefined` when it cannot be trusted or is unknown. */
   async load(value: string): Promise<StoredSession | undefined> {
     if (!plausibleId(value)) return undefined
     const text = await this.#command(['GET', this.#key(value)])
@@ -70,6 +72,7 @@ export class RedisStorage implements SessionStorage {
     return stored === undefined ? undefined : { ...stored, version: text }
   }
 
+  /** Stores a session and returns its cookie value. */
   async save(session: StoredSession, current: string | undefined, options?: SaveOptions): Promise<string> {
     const ttl = String(options?.ttl ?? 0)
     if (current === undefined) {
@@ -98,6 +101,7 @@ export class RedisStorage implements SessionStorage {
     throw new RoutechainError('ERR_ROUTECHAIN_SESSION_CONFLICT', `the session changed under ${ATTEMPTS} attempts to save it; try again`)
   }
 
+  /** Forgets a session for good. */
   async delete(value: string): Promise<void> {
     if (plausibleId(value)) await this.#command(['DEL', this.#key(value)])
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { emptyData } from './session.js'
 import type { StoredSession } from './storage.js'
 
 /** A new session id: 128 random bits as 32 hex digits, the shape of Python's `uuid.uuid4().hex`. */
@@ -19,7 +20,8 @@ export function plausibleId(value: string): boolean {
  */
 export function mergeChanges(current: StoredSession | undefined, next: StoredSession, changed: readonly string[] | undefined): StoredSession {
   if (current === undefined || changed === undefined) return next
-  const data: Record<string, unknown> = { ...current.data }
+  const data = emptyData() // no prototype: a '__proto__' key stays a key
+  for (const key of Object.keys(current.data)) data[key] = current.data[key]
   for (const key of changed) {
     if (Object.hasOwn(next.data, key)) data[key] = next.data[key]
     else delete data[key]

@@ -21,6 +21,8 @@ export interface SessionState {
   invalidated: boolean
   /** A new identity is due: a new id for server storages, and the old record deleted. */
   regenerated: boolean
+  /** Saved even when empty: a `newSession()` is kept, unlike an emptied session, which is cleared. */
+  keep: boolean
   /** When the session was last saved, in unix seconds; the idle timeout counts from it. */
   accessed: number | undefined
   /** This session's own lifetime ("remember me"); `undefined` means the app's. */
@@ -96,6 +98,7 @@ export class Session<D extends object = KnownSessionData> {
 
   /** Removes every key; an empty session clears its cookie. */
   clear(): void {
+    this.#state.keep = false
     this.#state.data = emptyData()
     this.#state.changed = true
     this.#state.changedKeys = undefined
@@ -139,6 +142,7 @@ export class Session<D extends object = KnownSessionData> {
 
   /** Logout: the data is dropped, the cookie cleared, and a server-side record deleted. */
   invalidate(): void {
+    this.#state.keep = false
     this.#state.changedKeys = undefined
     this.#state.data = emptyData()
     this.#state.invalidated = true

@@ -112,11 +112,16 @@ export function encodePayload(session: StoredSession): string {
   if (session.accessed !== undefined) payload.accessed = session.accessed
   if (session.maxAge !== undefined) payload.max_age = session.maxAge
   let marker: string | undefined
-  const json = JSON.stringify(payload, (_key, value: unknown) => {
-    if (typeof value !== 'number' || Number.isFinite(value)) return value
-    marker ??= freshMarker()
-    return `${marker}${value}`
-  })
+  let json: string
+  try {
+    json = JSON.stringify(payload, (_key, value: unknown) => {
+      if (typeof value !== 'number' || Number.isFinite(value)) return value
+      marker ??= freshMarker()
+      return `${marker}${value}`
+    })
+  } catch (error) {
+    throw new RoutechainError('ERR_ROUTECHAIN_SESSION_DATA', `session data must survive JSON (no BigInt, no cycles): ${(error as Error).message}`, { cause: error })
+  }
   if (marker === undefined) return json
   // JSON.stringify writes the marker's NUL as the six characters \u0000
   const written = JSON.stringify(marker).slice(1, -1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')

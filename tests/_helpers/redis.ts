@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { createClient } from 'redis'
 import { RedisStorage, type RedisClientLike, type SessionStorage } from '../../src/index.js'
+import { within } from './async.js'
 import { hasCommand, needs } from './services.js'
 
 const REDIS_SERVER = 'redis-server'
@@ -38,17 +39,6 @@ export interface RedisServer {
   command(...args: string[]): Promise<unknown>
   /** Stops the server (resuming it first when paused) and removes its directory. Safe to call twice. */
   stop(): Promise<void>
-}
-
-/** Rejects with a clear message when `promise` has not settled within `ms`. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)
-    promise.then(
-      (value) => { clearTimeout(timer); resolve(value) },
-      (error: unknown) => { clearTimeout(timer); reject(error instanceof Error ? error : new Error(String(error))) },
-    )
-  })
 }
 
 function freePort(): Promise<number> {
@@ -179,6 +169,24 @@ export async function startRedis(): Promise<RedisServer> {
 /** The two Redis clients RedisStorage takes. */
 export type RedisClientKind = 'node-redis' | 'ioredis'
 export const CLIENT_KINDS: readonly RedisClientKind[] = ['node-redis', 'ioredis']
+
+/** The same client, recording the name of every command sent through it (upper case) in `seen`. */
+export function countingClient(inner: RedisClientLike, seen: string[]): RedisClientLike {
+  if ('call' in inner) {
+    return { call: (name: string, ...args: string[]) => { seen.push(name.toUpperCase()); return inner.call(name, ...args) } }
+  }
+  return { sendCommand: (args: string[]) => { seen.push(String(args[0]).toUpperCase()); return inner.sendCommand(args) } }
+}
+
+/** Looks straight into Redis, through the server's own client (see RedisServer.command). */
+export function inspectRedis(redis: Pick<RedisServer, 'command'>) {
+  return {
+    get: async (key: string) => await redis.command('GET', key) as string | null,
+    ttl: async (key: string) => Number(await redis.command('TTL', key)),
+    exists: async (key: string) => Number(await redis.command('EXISTS', key)),
+    keys: async (pattern: string) => (await redis.command('KEYS', pattern) as string[]).sort(),
+  }
+}
 
 /** A connected client of either kind, and a way to drop it. */
 export interface TestRedisClient {

@@ -38,11 +38,13 @@ export const cookieStorages: readonly CookieStorageCase[] = [
   { name: 'NaClCookieStorage', make: (key = KEY) => new NaClCookieStorage(key) },
 ]
 
-/** Wraps a storage and records every call the session phase makes to it. */
+/** Wraps a storage, forwarding everything (attach and save options too), and records every call made to it. */
 export class CountingStorage implements SessionStorage {
   readonly loads: string[] = []
-  readonly saves: { session: StoredSession; current: string | undefined }[] = []
+  readonly saves: { session: StoredSession; current: string | undefined; options: SaveOptions | undefined }[] = []
   readonly deletes: string[] = []
+  /** Every call in order, by method name: 'load', 'save' or 'delete'. */
+  readonly log: string[] = []
   readonly #inner: SessionStorage
 
   constructor(inner: SessionStorage) {
@@ -51,11 +53,13 @@ export class CountingStorage implements SessionStorage {
 
   load(value: string): StoredSession | undefined | Promise<StoredSession | undefined> {
     this.loads.push(value)
+    this.log.push('load')
     return this.#inner.load(value)
   }
 
   save(session: StoredSession, current: string | undefined, options?: SaveOptions): string | Promise<string> {
-    this.saves.push({ session, current })
+    this.saves.push({ session, current, options })
+    this.log.push('save')
     return this.#inner.save(session, current, options)
   }
 
@@ -65,6 +69,7 @@ export class CountingStorage implements SessionStorage {
 
   delete(value: string): void | Promise<void> {
     this.deletes.push(value)
+    this.log.push('delete')
     return this.#inner.delete?.(value)
   }
 

@@ -1,144 +1,18 @@
 // MemoryStorage: through its own API (bounded, least recently used first out, records expiring with their
-// session, ids it did not issue never adopted, concurrent key changes merged) and in an app over real HTTP
-// (an id in the cookie, logout and login deleting records, read-only requests saving nothing). The save →
-// load round trips every storage must pass are in storage.test.ts.
+// session, ids it did not issue never adopted, concurrent key changes merged) and in an app over real HTTP (an
+// id in the cookie, the data in the process, idle refreshes, eviction). The behaviour over HTTP it shares with
+// every server-side storage (logout, login, planted ids, read-only requests, concurrent requests) is in
+// server-storage.test.ts; the save → load round trips every storage must pass are in storage.test.ts.
 import { randomBytes } from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import {
-  createApp,
-  MemoryStorage,
-  SessionGoneError,
-  type App,
-  type SaveOptions,
-  type SessionOptions,
-  type SessionStorage,
-  type StorageContext,
-  type StoredSession,
-} from '../../src/index.js'
+import { MemoryStorage, SessionGoneError, type StoredSession } from '../../src/index.js'
 import { throwsConfig } from '../_helpers/assert.js'
-import { withServer, type TestResponse } from '../_helpers/http.js'
-import {
-  Browser,
-  expectCleared,
-  expectNoCookie,
-  expectSaved,
-  nowSeconds,
-  quiet,
-  sessionOf,
-  withCookie,
-} from './_support.js'
+import { withServer } from '../_helpers/http.js'
+import { body, storageApp } from './_storage-app.js'
+import { Browser, CountingStorage, expectNoCookie, expectSaved, nowSeconds, withCookie } from './_support.js'
 
 const HEX_ID = /^[0-9a-f]{32}$/
-
-/** Wraps a storage, forwarding everything (attach and save options too), and records the calls. */
-class Recorder implements SessionStorage {
-  readonly loads: string[] = []
-  readonly saves: { current: string | undefined; options: SaveOptions | undefined }[] = []
-  readonly deletes: string[] = []
-  readonly inner: SessionStorage
-
-  constructor(inner: SessionStorage) {
-    this.inner = inner
-  }
-
-  load(value: string): StoredSession | undefined | Promise<StoredSession | undefined> {
-    this.loads.push(value)
-    return this.inner.load(value)
-  }
-
-  save(session: StoredSession, current: string | undefined, options?: SaveOptions): string | Promise<string> {
-    this.saves.push({ current, options })
-    return this.inner.save(session, current, options)
-  }
-
-  delete(value: string): void | Promise<void> {
-    this.deletes.push(value)
-    return this.inner.delete?.(value)
-  }
-
-  attach(context: StorageContext): void {
-    this.inner.attach?.(context)
-  }
-}
-
-/** A promise the test resolves when it chooses. */
-function deferred(): { promise: Promise<void>; resolve(): void } {
-  let resolve!: () => void
-  const promise = new Promise<void>((r) => { resolve = r })
-  return { promise, resolve }
-}
-
-/** Rejects when `promise` has not settled within `ms`: no test waits unbounded. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)
-    promise.then((value) => { clearTimeout(timer); resolve(value) }, (error: unknown) => { clearTimeout(timer); reject(error as Error) })
-  })
-}
-
-/**
- * Requests held between loading their session and changing it: the route signals `loaded`, then waits for
- * `release`, so a test can make two requests load before either saves, or change the record meanwhile.
- */
-class Holds {
-  readonly #held = new Map<string, { loaded: ReturnType<typeof deferred>; release: ReturnType<typeof deferred> }>()
-
-  /** Holds the request named `name`; loaded resolves once it has its session. */
-  hold(name: string): { loaded: Promise<void>; release(): void } {
-    const entry = { loaded: deferred(), release: deferred() }
-    this.#held.set(name, entry)
-    return { loaded: within(entry.loaded.promise, 3000, `request ${name} loading its session`), release: entry.release.resolve }
-  }
-
-  /** Called by the route: signals and waits, when the request is held. */
-  async arrive(name: string): Promise<void> {
-    const entry = this.#held.get(name)
-    if (entry === undefined) return
-    entry.loaded.resolve()
-    await entry.release.promise
-  }
-
-  releaseAll(): void {
-    for (const entry of this.#held.values()) entry.release.resolve()
-  }
-}
-
-/** An app with the routes these tests use, on the given storage. */
-function sessionApp(storage: SessionStorage, options: Omit<SessionOptions, 'storage'> = {}, holds = new Holds()): App {
-  const app = createApp({ logger: quiet(), session: { storage, ...options } })
-  app.get('/plain', () => 'plain')
-  app.get('/whoami', async (req) => {
-    const session = await sessionOf(req)
-    return { isNew: session.isNew, data: session.toJSON() }
-  })
-  app.post('/set/:key/:value', async (req) => {
-    (await sessionOf(req)).set(req.params.key, req.params.value)
-    return 'set'
-  })
-  app.post('/logout', async (req) => {
-    (await sessionOf(req)).invalidate()
-    return 'out'
-  })
-  app.post('/login', async (req) => {
-    const session = await sessionOf(req)
-    session.regenerate()
-    session.set('user', 'alice')
-    return 'in'
-  })
-  app.post('/hold/:name/:key/:value', async (req) => {
-    const session = await sessionOf(req)
-    await holds.arrive(req.params.name)
-    session.set(req.params.key, req.params.value)
-    return 'held'
-  })
-  return app
-}
-
-function body(res: TestResponse): { isNew: boolean; data: Record<string, unknown> } {
-  assert.is(res.status, 200, res.body)
-  return JSON.parse(res.body) as { isNew: boolean; data: Record<string, unknown> }
-}
 
 /** Runs `fn` with Date.now() moved `offset` ms ahead. */
 function later<T>(offset: number, fn: () => T): T {
@@ -318,7 +192,7 @@ function session(data: Record<string, unknown>): StoredSession {
 
   test('the cookie holds a 32-hex id, the data stays in the process', async () => {
     const storage = new MemoryStorage()
-    await withServer(sessionApp(storage), async (s) => {
+    await withServer(storageApp(storage), async (s) => {
       const id = expectSaved(await s.fetch('/set/secret/hunter2', { method: 'POST' }))
       assert.match(id, HEX_ID)
       assert.is(storage.size, 1)
@@ -327,100 +201,10 @@ function session(data: Record<string, unknown>): StoredSession {
     })
   })
 
-  test('invalidate() deletes the record and clears the cookie; the old cookie then loads a fresh session', async () => {
-    const storage = new MemoryStorage()
-    await withServer(sessionApp(storage), async (s) => {
-      const id = expectSaved(await s.fetch('/set/user/alice', { method: 'POST' }))
-      expectCleared(await s.fetch('/logout', { method: 'POST', ...withCookie(id) }))
-      assert.is(storage.load(id), undefined)
-      assert.is(storage.size, 0)
-      const again = await s.fetch('/whoami', withCookie(id))
-      assert.equal(body(again), { isNew: true, data: {} })
-      expectCleared(again)
-    })
-  })
-
-  test('regenerate() moves the data to a new id and deletes the old record', async () => {
-    const storage = new MemoryStorage()
-    await withServer(sessionApp(storage), async (s) => {
-      const old = expectSaved(await s.fetch('/set/cart/3', { method: 'POST' }))
-      const fresh = expectSaved(await s.fetch('/login', { method: 'POST', ...withCookie(old) }))
-      assert.match(fresh, HEX_ID)
-      assert.is.not(fresh, old)
-      assert.is(storage.load(old), undefined)
-      assert.equal(storage.load(fresh)?.data, { cart: '3', user: 'alice' })
-      assert.is(storage.size, 1)
-    })
-  })
-
-  test('an id the server does not know is never adopted: a read clears it, a change gets a new id', async () => {
-    const storage = new MemoryStorage()
-    await withServer(sessionApp(storage), async (s) => {
-      const planted = randomBytes(16).toString('hex')
-      const read = await s.fetch('/whoami', withCookie(planted))
-      assert.equal(body(read), { isNew: true, data: {} })
-      expectCleared(read)
-      const issued = expectSaved(await s.fetch('/set/user/victim', { method: 'POST', ...withCookie(planted) }))
-      assert.is.not(issued, planted)
-      assert.is(storage.load(planted), undefined)
-      assert.equal(storage.load(issued)?.data, { user: 'victim' })
-    })
-  })
-
-  test('a session revoked from outside (delete()) loads as fresh', async () => {
-    const storage = new MemoryStorage()
-    await withServer(sessionApp(storage), async (s) => {
-      const id = expectSaved(await s.fetch('/set/user/alice', { method: 'POST' }))
-      storage.delete(id)
-      const res = await s.fetch('/whoami', withCookie(id))
-      assert.equal(body(res), { isNew: true, data: {} })
-      expectCleared(res)
-    })
-  })
-
-  test('a request that changes a session deleted meanwhile clears the cookie and does not bring the record back', async () => {
-    const storage = new MemoryStorage()
-    const holds = new Holds()
-    await withServer(sessionApp(storage, {}, holds), async (s) => {
-      const id = expectSaved(await s.fetch('/set/user/alice', { method: 'POST' }))
-      const held = holds.hold('late')
-      try {
-        const pending = s.fetch('/hold/late/cart/9', { method: 'POST', ...withCookie(id) })
-        await held.loaded
-        storage.delete(id) // logged out elsewhere while this request held the session
-        held.release()
-        const res = await within(pending, 3000, 'the held request')
-        assert.is(res.status, 200)
-        expectCleared(res)
-      } finally {
-        holds.releaseAll()
-      }
-      assert.is(storage.load(id), undefined)
-      assert.is(storage.size, 0)
-    })
-  })
-
-  test('read-only requests save nothing and send no cookie', async () => {
-    const storage = new Recorder(new MemoryStorage())
-    await withServer(sessionApp(storage), async (s) => {
-      const id = expectSaved(await s.fetch('/set/user/alice', { method: 'POST' }))
-      assert.is(storage.saves.length, 1)
-      for (let i = 0; i < 3; i++) {
-        const res = await s.fetch('/whoami', withCookie(id))
-        assert.equal(body(res).data, { user: 'alice' })
-        expectNoCookie(res)
-      }
-      assert.is(storage.loads.length, 3)
-      assert.is(storage.saves.length, 1, 'a read-only request rewrote the session')
-      assert.is(await s.fetch('/plain', withCookie(id)).then((r) => r.status), 200)
-      assert.is(storage.loads.length, 3, 'a route that never asks for the session loaded it')
-    })
-  })
-
   test('with idleTimeout, a read-only request rewrites the record only once the refresh is due', async () => {
     const inner = new MemoryStorage()
-    const storage = new Recorder(inner)
-    await withServer(sessionApp(storage, { idleTimeout: 3600 }), async (s) => {
+    const storage = new CountingStorage(inner)
+    await withServer(storageApp(storage, { session: { idleTimeout: 3600 } }), async (s) => {
       const recent = inner.save({ created: nowSeconds() - 100, accessed: nowSeconds() - 10, data: { user: 'alice' } }, undefined, { ttl: 3590, changed: undefined })
       expectNoCookie(await s.fetch('/whoami', withCookie(recent)))
       assert.is(storage.saves.length, 0, 'rewritten though the last save was seconds ago')
@@ -435,53 +219,9 @@ function session(data: Record<string, unknown>): StoredSession {
     })
   })
 
-  test('two requests on one session at once, each setting another key: both keys survive', async () => {
-    const storage = new MemoryStorage()
-    const holds = new Holds()
-    await withServer(sessionApp(storage, {}, holds), async (s) => {
-      const id = expectSaved(await s.fetch('/set/base/1', { method: 'POST' }))
-      const a = holds.hold('a')
-      const b = holds.hold('b')
-      try {
-        const first = s.fetch('/hold/a/x/from-a', { method: 'POST', ...withCookie(id) })
-        const second = s.fetch('/hold/b/y/from-b', { method: 'POST', ...withCookie(id) })
-        await Promise.all([a.loaded, b.loaded]) // both hold the session as it was before either saved
-        a.release()
-        assert.is((await within(first, 3000, 'request a')).status, 200)
-        b.release()
-        assert.is((await within(second, 3000, 'request b')).status, 200)
-      } finally {
-        holds.releaseAll()
-      }
-      assert.equal(body(await s.fetch('/whoami', withCookie(id))).data, { base: '1', x: 'from-a', y: 'from-b' })
-    })
-  })
-
-  test('two requests on one session at once, setting the same key: the last write wins', async () => {
-    const storage = new MemoryStorage()
-    const holds = new Holds()
-    await withServer(sessionApp(storage, {}, holds), async (s) => {
-      const id = expectSaved(await s.fetch('/set/base/1', { method: 'POST' }))
-      const a = holds.hold('a')
-      const b = holds.hold('b')
-      try {
-        const first = s.fetch('/hold/a/k/from-a', { method: 'POST', ...withCookie(id) })
-        const second = s.fetch('/hold/b/k/from-b', { method: 'POST', ...withCookie(id) })
-        await Promise.all([a.loaded, b.loaded])
-        b.release()
-        assert.is((await within(second, 3000, 'request b')).status, 200)
-        a.release()
-        assert.is((await within(first, 3000, 'request a')).status, 200)
-      } finally {
-        holds.releaseAll()
-      }
-      assert.equal(body(await s.fetch('/whoami', withCookie(id))).data, { base: '1', k: 'from-a' })
-    })
-  })
-
   test('past maxEntries the oldest browsers lose their session; one that came back recently keeps it', async () => {
     const storage = new MemoryStorage({ maxEntries: 3 })
-    await withServer(sessionApp(storage), async (s) => {
+    await withServer(storageApp(storage), async (s) => {
       const browsers = [0, 1, 2, 3, 4].map(() => new Browser(s))
       for (const [n, browser] of browsers.slice(0, 3).entries()) await browser.fetch(`/set/n/${n}`, 'POST')
       // browser 0 comes back: its session is now the most recently used

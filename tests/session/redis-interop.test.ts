@@ -1,24 +1,19 @@
 // routechain's RedisStorage against Python's real aiohttp_session RedisStorage (Debian's python3-aiohttp-session,
-// with python3-redis standing in for aioredis 2: see tests/_helpers/aiohttp_redis_app.py), on one real
-// redis-server, over real HTTP. With the same cookie name both keep a session at `<cookie name>_<id>` with the id
-// in the cookie: a session one side writes is the session the other side reads and changes. One cookie jar plays
-// the browser for both servers (cookies are not kept apart by port).
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { request } from 'undici'
+// with python3-redis standing in for aioredis 2: see redis_storage() in tests/_helpers/aiohttp_app.py), on one
+// real redis-server, over real HTTP. With the same cookie name both keep a session at `<cookie name>_<id>` with
+// the id in the cookie: a session one side writes is the session the other side reads and changes. One cookie
+// jar plays the browser for both servers (cookies are not kept apart by port).
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createApp, json, RedisStorage, type RedisClientLike, type RouteRequest, type Session } from '../../src/index.js'
-import { recordingLogger, serve, type TestServer } from '../_helpers/http.js'
-import { connectClient, haveRedis, startRedis, type RedisClientKind, type RedisServer, type TestRedisClient } from '../_helpers/redis.js'
+import { RedisStorage } from '../../src/index.js'
+import { deferred } from '../_helpers/async.js'
+import { Jar, type Answer } from '../_helpers/cookie-jar.js'
+import type { ServerProcess } from '../_helpers/process.js'
+import { AIOHTTP_APP, startPythonApp } from '../_helpers/python.js'
+import { connectClient, haveRedis, inspectRedis, startRedis, type RedisClientKind, type TestRedisClient } from '../_helpers/redis.js'
 import { hasPythonModules, needs } from '../_helpers/services.js'
+import { ALICE, COOKIE, describe, field, noErrors, open, setPath, startRoutechain, TRICKY, type RoutechainServer } from './_interop.js'
 
-const COOKIE = 'AIOHTTP_SESSION'
-const PYTHON = '/usr/bin/python3' // Debian's: the python3 first on PATH may not have the modules
-// compiled to .build/tests/session/; the script stays in the source tree
-const PY_APP = fileURLToPath(new URL('../../../tests/_helpers/aiohttp_redis_app.py', import.meta.url))
-const STARTUP_MS = 10_000
 const DEFAULT_MAX_AGE = 7 * 24 * 3600
 const ID = /^[0-9a-f]{32}$/
 
@@ -31,128 +26,33 @@ function havePython(): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The Python side
-
-interface PythonServer {
-  readonly url: string
-  stderr(): string
-  stop(): Promise<void>
-}
-
-/** Starts tests/_helpers/aiohttp_redis_app.py on a free port; rejects if it has not printed its port within 10 s. */
-async function startPython(redisPort: number): Promise<PythonServer> {
-  assert.ok(existsSync(PY_APP), `the Python app is missing at ${PY_APP}`)
-  const child = spawn(PYTHON, [PY_APP, String(redisPort), COOKIE, '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  const stop = (): Promise<void> => stopChild(child)
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the aiohttp app did not print its port within ${STARTUP_MS} ms; stderr:\n${stderr}`)), STARTUP_MS)
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk
-        const line = /^(\d+)\r?\n/.exec(stdout)
-        if (line !== null) {
-          clearTimeout(timer)
-          resolve(Number(line[1]))
-        }
-      })
-      child.once('error', (error) => {
-        clearTimeout(timer)
-        reject(error)
-      })
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer)
-        reject(new Error(`the aiohttp app exited (${code ?? signal}) before listening; stdout:\n${stdout}\nstderr:\n${stderr}`))
-      })
-    })
-    return { url: `http://127.0.0.1:${port}`, stderr: () => stderr, stop }
-  } catch (error) {
-    await stop()
-    throw error
-  }
-}
-
-/** Ends a child we started: SIGTERM, then SIGKILL if it has not gone after 2 s. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 2000)
-  await exited
-  clearTimeout(timer)
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // The routechain side: the Python app's routes, plus /remember (setMaxAge) and /held-set (a save held open)
 
-interface RoutechainServer extends TestServer {
-  readonly logLines: string[]
+interface HoldingServer extends RoutechainServer {
   /** Resolves when a /held-set request holds its session; `release()` lets it save. */
   held(): Promise<void>
   release(): void
 }
 
-function field(req: RouteRequest, name: string): string | undefined {
-  const value = req.query[name]
-  return Array.isArray(value) ? value[0] : value
-}
-
-async function startRoutechain(client: RedisClientLike): Promise<RoutechainServer> {
-  const { lines, logger } = recordingLogger()
-  const app = createApp({ logger, session: { storage: new RedisStorage(client), cookie: { name: COOKIE } } })
-  const describe = (session: Session<Record<string, unknown>>) =>
-    json({ new: session.isNew, created: session.createdAt, data: session.toJSON() })
-  const open = (req: RouteRequest) => req.session<Record<string, unknown>>()
+async function startHolding(storage: RedisStorage): Promise<HoldingServer> {
   let holding = deferred()
   let gate = deferred()
-
-  app.get('/get', async (req) => describe(await open(req)))
-  app.get('/set', async (req) => {
-    const session = await open(req)
-    const data = field(req, 'data')
-    const key = field(req, 'key')
-    if (data !== undefined) {
-      for (const [k, v] of Object.entries(JSON.parse(data) as Record<string, unknown>)) session.set(k, v)
-    } else if (key !== undefined && field(req, 'json') !== undefined) {
-      session.set(key, JSON.parse(field(req, 'json') as string))
-    } else if (key !== undefined && field(req, 'value') !== undefined) {
-      session.set(key, field(req, 'value'))
-    } else {
-      return json({ error: 'give key and value, key and json, or data' }, { status: 400 })
-    }
-    return describe(session)
+  const server = await startRoutechain(storage, (app) => {
+    app.get('/remember', async (req) => {
+      const session = await open(req)
+      session.setMaxAge(Number(field(req, 'seconds')))
+      return describe(session)
+    })
+    // loads the session, says so, waits for the test to let it go, then sets key=value and saves
+    app.get('/held-set', async (req) => {
+      const session = await open(req)
+      holding.resolve()
+      await gate.promise
+      session.set(field(req, 'key') ?? '', field(req, 'value'))
+      return describe(session)
+    })
   })
-  app.get('/del', async (req) => {
-    const session = await open(req)
-    session.delete(field(req, 'key') ?? '')
-    return describe(session)
-  })
-  app.get('/invalidate', async (req) => {
-    const session = await open(req)
-    session.invalidate()
-    return describe(session)
-  })
-  app.get('/remember', async (req) => {
-    const session = await open(req)
-    session.setMaxAge(Number(field(req, 'seconds')))
-    return describe(session)
-  })
-  // loads the session, says so, waits for the test to let it go, then sets key=value and saves
-  app.get('/held-set', async (req) => {
-    const session = await open(req)
-    holding.resolve()
-    await gate.promise
-    session.set(field(req, 'key') ?? '', field(req, 'value'))
-    return describe(session)
-  })
-  const server = await serve(app)
   return Object.assign(server, {
-    logLines: lines,
     held: () => holding.promise,
     release: () => {
       gate.resolve()
@@ -162,120 +62,35 @@ async function startRoutechain(client: RedisClientLike): Promise<RoutechainServe
   })
 }
 
-/** A promise and the function that resolves it (Node 20 has no Promise.withResolvers). */
-function deferred(): { promise: Promise<void>; resolve(): void } {
-  let resolve!: () => void
-  const promise = new Promise<void>((r) => { resolve = r })
-  return { promise, resolve }
-}
-
-/** Looks straight into Redis, through the server helper's own client. */
-function inspector(redis: RedisServer) {
-  return {
-    get: async (key: string) => await redis.command('GET', key) as string | null,
-    ttl: async (key: string) => Number(await redis.command('TTL', key)),
-    exists: async (key: string) => Number(await redis.command('EXISTS', key)),
-    keys: async (pattern: string) => (await redis.command('KEYS', pattern) as string[]).sort(),
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // The browser: one cookie jar for both servers
 
-interface SessionView {
-  new: boolean
-  created: number
-  /** Python's answers only: the session's id as aiohttp_session holds it (null for a new one). */
-  identity?: string | null
-  data: Record<string, unknown>
-}
-
-interface Answer {
-  status: number
-  body: SessionView
-  raw: string
-  setCookie: string[]
-}
-
-/** Keeps cookies as a browser does: the raw value between `NAME=` and the first `;`. */
-class Jar {
-  readonly #cookies = new Map<string, string>()
-
-  get(name: string): string | undefined {
-    return this.#cookies.get(name)
-  }
-
-  header(): string | undefined {
-    return this.#cookies.size === 0 ? undefined : [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-  }
-
-  take(setCookie: readonly string[]): void {
-    for (const line of setCookie) {
-      const semicolon = line.indexOf(';')
-      const pair = semicolon === -1 ? line : line.slice(0, semicolon)
-      const eq = pair.indexOf('=')
-      if (eq === -1) continue
-      const name = pair.slice(0, eq).trim()
-      const value = pair.slice(eq + 1).trim()
-      const attributes = semicolon === -1 ? '' : line.slice(semicolon)
-      const maxAge = /;\s*max-age=(-?\d+)/i.exec(attributes)
-      const expires = /;\s*expires=([^;]+)/i.exec(attributes)
-      const gone = maxAge !== null
-        ? Number(maxAge[1]) <= 0
-        : expires !== null && Date.parse((expires[1] as string).replace(/-/g, ' ')) <= Date.now()
-      if (gone) this.#cookies.delete(name)
-      else this.#cookies.set(name, value)
-    }
-  }
-}
-
 interface Sides {
-  readonly python: PythonServer
-  readonly rc: RoutechainServer
+  readonly python: ServerProcess
+  readonly rc: HoldingServer
 }
 
 /** Calls one server with the jar's cookies (or exactly `cookie`, to replay an old one); asserts a 200. */
 async function call(sides: Sides, jar: Jar, side: 'python' | 'rc', path: string, cookie = jar.header()): Promise<Answer> {
-  const base = side === 'python' ? sides.python.url : sides.rc.url
-  const res = await request(base + path, { headers: cookie === undefined ? {} : { cookie }, headersTimeout: 10_000, bodyTimeout: 10_000 })
-  const raw = await res.body.text()
-  const header = res.headers['set-cookie']
-  const setCookie = header === undefined ? [] : Array.isArray(header) ? header : [header]
-  jar.take(setCookie)
-  let body: SessionView
-  try {
-    body = JSON.parse(raw) as SessionView
-  } catch {
-    body = { new: true, created: 0, data: { unparsed: raw } }
-  }
+  const answer = await jar.call((side === 'python' ? sides.python.url : sides.rc.url) + path, cookie)
   const who = side === 'python' ? 'Python' : 'routechain'
-  assert.is(res.statusCode, 200, `${who} ${path} answered ${res.statusCode}: ${raw}\nPython stderr:\n${sides.python.stderr()}\nroutechain log:\n${sides.rc.logLines.join('\n')}`)
-  return { status: res.statusCode, body, raw, setCookie }
+  assert.is(answer.status, 200, `${who} ${path} answered ${answer.status}: ${answer.raw}\nPython stderr:\n${sides.python.stderr()}\nroutechain log:\n${sides.rc.logLines.join('\n')}`)
+  return answer
 }
 
-function setPath(data: Record<string, unknown>): string {
-  return `/set?data=${encodeURIComponent(JSON.stringify(data))}`
-}
-
-function noErrors(rc: RoutechainServer): void {
-  assert.equal(rc.logLines.filter((line) => line.startsWith('error')), [], 'routechain logged errors')
-}
-
-const ALICE = { user: 'alice', n: 1, unicode: 'héllo ✓' }
-const TRICKY = { tricky: 'a;b,c "q" \\back\\ /sl=ash\t é ✓ 😀', nested: { list: [1, 'two', null, true], empty: {} } }
 const CLEARED = new RegExp(`^${COOKIE}=(""|);.*Max-Age=0`, 'i')
 
 /** Runs `body` with a fresh redis-server, the Python app on it, and routechain on it through a `kind` client. */
-async function withBoth(kind: RedisClientKind, body: (sides: Sides, inspect: ReturnType<typeof inspector>) => Promise<void>): Promise<void> {
+async function withBoth(kind: RedisClientKind, body: (sides: Sides, inspect: ReturnType<typeof inspectRedis>) => Promise<void>): Promise<void> {
   const redis = await startRedis()
-  let python: PythonServer | undefined
+  let python: ServerProcess | undefined
   let client: TestRedisClient | undefined
-  let rc: RoutechainServer | undefined
+  let rc: HoldingServer | undefined
   try {
-    python = await startPython(redis.port)
+    python = await startPythonApp(AIOHTTP_APP, ['redis', String(redis.port), COOKIE, '0'])
     client = await connectClient(redis, kind)
-    rc = await startRoutechain(client.client)
-    await body({ python, rc }, inspector(redis))
+    rc = await startHolding(new RedisStorage(client.client))
+    await body({ python, rc }, inspectRedis(redis))
     noErrors(rc)
   } finally {
     rc?.release() // a held request, if a failed assertion left one, lets go so the server can close

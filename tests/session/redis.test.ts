@@ -1,45 +1,32 @@
 // RedisStorage against a real, private redis-server, on node-redis and on ioredis: the records it writes
-// (aiohttp_session's key and JSON, a TTL from the session's lifetime), identities over real HTTP (logout,
-// login, planted ids, revocation, a session deleted while a request held it), no rewrite of sessions that are
-// only read, concurrent requests on one session, and Redis stopping mid-run (SIGSTOP): 503 within the command
-// timeout, the rest of the app untouched, sessions back when Redis is. The save → load round trips every
-// storage must pass run on both clients in storage.test.ts.
+// (aiohttp_session's key and JSON, a TTL from the session's lifetime), cookies that never reach Redis, idle
+// refreshes renewing the TTL, and Redis stopping mid-run (SIGSTOP): 503 within the command timeout, the rest of
+// the app untouched, sessions back when Redis is. The behaviour over HTTP it shares with every server-side
+// storage (logout, login, planted ids, revocation, a session logged out while a request held it, read-only
+// requests, concurrent requests) runs on both clients in server-storage.test.ts; the save → load round trips
+// every storage must pass in storage.test.ts.
 import { randomBytes } from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import {
-  createApp,
-  RedisStorage,
-  RoutechainError,
-  SessionGoneError,
-  type App,
-  type Logger,
-  type RedisClientLike,
-  type SessionOptions,
-  type SessionStorage,
-  type StoredSession,
-} from '../../src/index.js'
+import { RedisStorage, RoutechainError, SessionGoneError, type RedisClientLike, type StoredSession } from '../../src/index.js'
 import { throwsConfig } from '../_helpers/assert.js'
-import { recordingLogger, withServer, type TestResponse } from '../_helpers/http.js'
-import { CLIENT_KINDS, redisFixture, within } from '../_helpers/redis.js'
+import { within } from '../_helpers/async.js'
+import { recordingLogger, withServer } from '../_helpers/http.js'
+import { CLIENT_KINDS, countingClient, redisFixture } from '../_helpers/redis.js'
+import { body, BOUND, fetchWithin, storageApp } from './_storage-app.js'
 import {
   Browser,
-  expectCleared,
   expectNoCookie,
   expectSaved,
   expectSessionCookie,
   maxAgeOf,
   nowSeconds,
-  quiet,
-  sessionOf,
   withCookie,
 } from './_support.js'
 
 const HEX_ID = /^[0-9a-f]{32}$/
 /** The command timeout of the outage tests: short, so they stay fast. */
 const TIMEOUT = 300
-/** How long any request may take before a test calls it hung: far above TIMEOUT, far below forever. */
-const BOUND = 3000
 
 const redis = redisFixture()
 
@@ -63,99 +50,7 @@ async function ttl(key: string): Promise<number> {
   return Number(await command('TTL', key))
 }
 
-/** The same client, recording the name of every command RedisStorage sends through it. */
-function counting(inner: RedisClientLike, seen: string[]): RedisClientLike {
-  if ('call' in inner) {
-    return { call: (name: string, ...args: string[]) => { seen.push(name.toUpperCase()); return inner.call(name, ...args) } }
-  }
-  return { sendCommand: (args: string[]) => { seen.push(String(args[0]).toUpperCase()); return inner.sendCommand(args) } }
-}
-
 const WRITES = new Set(['SET', 'EVAL', 'DEL'])
-
-/** A promise the test resolves when it chooses. */
-function deferred(): { promise: Promise<void>; resolve(): void } {
-  let resolve!: () => void
-  const promise = new Promise<void>((r) => { resolve = r })
-  return { promise, resolve }
-}
-
-/**
- * Requests held between loading their session and changing it: the route signals `loaded`, then waits for
- * `release`, so a test can make two requests load before either saves, or change the record meanwhile.
- */
-class Holds {
-  readonly #held = new Map<string, { loaded: ReturnType<typeof deferred>; release: ReturnType<typeof deferred> }>()
-
-  hold(name: string): { loaded: Promise<void>; release(): void } {
-    const entry = { loaded: deferred(), release: deferred() }
-    this.#held.set(name, entry)
-    return { loaded: within(entry.loaded.promise, BOUND, `request ${name} loading its session`), release: entry.release.resolve }
-  }
-
-  async arrive(name: string): Promise<void> {
-    const entry = this.#held.get(name)
-    if (entry === undefined) return
-    entry.loaded.resolve()
-    await entry.release.promise
-  }
-
-  releaseAll(): void {
-    for (const entry of this.#held.values()) entry.release.resolve()
-  }
-}
-
-interface AppSetup {
-  session?: Omit<SessionOptions, 'storage'>
-  holds?: Holds
-  logger?: Logger
-}
-
-/** An app with the routes these tests use. */
-function sessionApp(storage: SessionStorage, { session = {}, holds = new Holds(), logger = quiet() }: AppSetup = {}): App {
-  const app = createApp({ logger, session: { storage, ...session } })
-  app.get('/plain', () => 'plain')
-  app.get('/whoami', async (req) => {
-    const s = await sessionOf(req)
-    return { isNew: s.isNew, data: s.toJSON() }
-  })
-  app.post('/set/:key/:value', async (req) => {
-    (await sessionOf(req)).set(req.params.key, req.params.value)
-    return 'set'
-  })
-  app.post('/remember', async (req) => {
-    const s = await sessionOf(req)
-    s.set('user', 'alice')
-    s.setMaxAge(60)
-    return 'remembered'
-  })
-  app.post('/logout', async (req) => {
-    (await sessionOf(req)).invalidate()
-    return 'out'
-  })
-  app.post('/login', async (req) => {
-    const s = await sessionOf(req)
-    s.regenerate()
-    s.set('user', 'alice')
-    return 'in'
-  })
-  app.post('/hold/:name/:key/:value', async (req) => {
-    const s = await sessionOf(req)
-    await holds.arrive(req.params.name)
-    s.set(req.params.key, req.params.value)
-    return 'held'
-  })
-  return app
-}
-
-function body(res: TestResponse): { isNew: boolean; data: Record<string, unknown> } {
-  assert.is(res.status, 200, res.body)
-  return JSON.parse(res.body) as { isNew: boolean; data: Record<string, unknown> }
-}
-
-function fetchWithin(promise: Promise<TestResponse>, what: string): Promise<TestResponse> {
-  return within(promise, BOUND, what)
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 {
@@ -170,7 +65,7 @@ function fetchWithin(promise: Promise<TestResponse>, what: string): Promise<Test
 
     test(`${kind}: a session is stored as session_<id>: aiohttp_session's JSON, a 32-hex id, a TTL from maxAge`, async () => {
       if (!redis.ready()) return
-      await withServer(sessionApp(storage(), { session: { maxAge: 3600 } }), async (s) => {
+      await withServer(storageApp(storage(), { session: { maxAge: 3600 } }), async (s) => {
         const res = await s.fetch('/set/user/alice', { method: 'POST' })
         const id = expectSaved(res)
         assert.match(id, HEX_ID)
@@ -187,7 +82,7 @@ function fetchWithin(promise: Promise<TestResponse>, what: string): Promise<Test
 
     test(`${kind}: with the cookie named AIOHTTP_SESSION the key is AIOHTTP_SESSION_<id>`, async () => {
       if (!redis.ready()) return
-      await withServer(sessionApp(storage(), { session: { cookie: { name: 'AIOHTTP_SESSION' } } }), async (s) => {
+      await withServer(storageApp(storage(), { session: { cookie: { name: 'AIOHTTP_SESSION' } } }), async (s) => {
         const id = expectSaved(await s.fetch('/set/user/alice', { method: 'POST' }), 'AIOHTTP_SESSION')
         assert.match(id, HEX_ID)
         assert.equal((await record(`AIOHTTP_SESSION_${id}`)).session, { user: 'alice' })
@@ -198,7 +93,7 @@ function fetchWithin(promise: Promise<TestResponse>, what: string): Promise<Test
 
     test(`${kind}: the prefix option replaces <cookie name>_`, async () => {
       if (!redis.ready()) return
-      await withServer(sessionApp(storage({ prefix: 'myapp:sess:' })), async (s) => {
+      await withServer(storageApp(storage({ prefix: 'myapp:sess:' })), async (s) => {
         const id = expectSaved(await s.fetch('/set/user/alice', { method: 'POST' }))
         assert.equal((await record(`myapp:sess:${id}`)).session, { user: 'alice' })
         assert.ok(!(await exists(`session_${id}`)))
@@ -207,20 +102,20 @@ function fetchWithin(promise: Promise<TestResponse>, what: string): Promise<Test
 
     test(`${kind}: idleTimeout sets the TTL (and accessed); setMaxAge() its own; with no lifetime, no TTL`, async () => {
       if (!redis.ready()) return
-      await withServer(sessionApp(storage(), { session: { idleTimeout: 120 } }), async (s) => {
+      await withServer(storageApp(storage(), { session: { idleTimeout: 120 } }), async (s) => {
         const id = expectSaved(await s.fetch('/set/user/alice', { method: 'POST' }))
         const left = await ttl(`session_${id}`)
         assert.ok(left > 0 && left <= 120, `TTL ${left} for an idle timeout of 120`)
         const accessed = (await record(`session_${id}`)).accessed as number
         assert.ok(Math.abs(accessed - nowSeconds()) <= 5, `accessed ${String(accessed)}`)
       })
-      await withServer(sessionApp(storage()), async (s) => {
+      await withServer(storageApp(storage()), async (s) => {
         const id = expectSaved(await s.fetch('/remember', { method: 'POST' }))
         const left = await ttl(`session_${id}`)
         assert.ok(left > 0 && left <= 60, `TTL ${left} for setMaxAge(60)`)
         assert.is((await record(`session_${id}`)).max_age, 60)
       })
-      await withServer(sessionApp(storage(), { session: { maxAge: null } }), async (s) => {
+      await withServer(storageApp(storage(), { session: { maxAge: null } }), async (s) => {
         const id = expectSaved(await s.fetch('/set/user/alice', { method: 'POST' }))
         assert.is(await ttl(`session_${id}`), -1, 'a session without a lifetime should not expire in Redis')
       })
@@ -230,60 +125,19 @@ function fetchWithin(promise: Promise<TestResponse>, what: string): Promise<Test
       if (!redis.ready()) return
       const id = randomBytes(16).toString('hex')
       await command('SET', `session_${id}`, `{"created": ${nowSeconds()}, "session": {"user": "bob", "n": [1, 2]}}`, 'EX', '60')
-      await withServer(sessionApp(storage()), async (s) => {
+      await withServer(storageApp(storage()), async (s) => {
         const res = await s.fetch('/whoami', withCookie(id))
         assert.equal(body(res), { isNew: false, data: { user: 'bob', n: [1, 2] } })
         expectNoCookie(res)
       })
     })
 
-    // ---- identities
-
-    test(`${kind}: invalidate() deletes the record and clears the cookie`, async () => {
-      if (!redis.ready()) return
-      await withServer(sessionApp(storage()), async (s) => {
-        const id = expectSaved(await s.fetch('/set/user/alice', { method: 'POST' }))
-        assert.ok(await exists(`session_${id}`))
-        expectCleared(await s.fetch('/logout', { method: 'POST', ...withCookie(id) }))
-        assert.is(await command('GET', `session_${id}`), null)
-        const again = await s.fetch('/whoami', withCookie(id))
-        assert.equal(body(again), { isNew: true, data: {} })
-        expectCleared(again)
-      })
-    })
-
-    test(`${kind}: regenerate() moves the data to a new id and deletes the old record`, async () => {
-      if (!redis.ready()) return
-      await withServer(sessionApp(storage()), async (s) => {
-        const old = expectSaved(await s.fetch('/set/cart/3', { method: 'POST' }))
-        const fresh = expectSaved(await s.fetch('/login', { method: 'POST', ...withCookie(old) }))
-        assert.match(fresh, HEX_ID)
-        assert.is.not(fresh, old)
-        assert.is(await command('GET', `session_${old}`), null)
-        assert.equal((await record(`session_${fresh}`)).session, { cart: '3', user: 'alice' })
-        assert.equal(body(await s.fetch('/whoami', withCookie(old))), { isNew: true, data: {} })
-      })
-    })
-
-    test(`${kind}: an id the server does not know is never adopted: a read clears it, a change gets a new id`, async () => {
-      if (!redis.ready()) return
-      await withServer(sessionApp(storage()), async (s) => {
-        const planted = randomBytes(16).toString('hex')
-        const read = await s.fetch('/whoami', withCookie(planted))
-        assert.equal(body(read), { isNew: true, data: {} })
-        expectCleared(read)
-        const issued = expectSaved(await s.fetch('/set/user/victim', { method: 'POST', ...withCookie(planted) }))
-        assert.match(issued, HEX_ID)
-        assert.is.not(issued, planted)
-        assert.ok(!(await exists(`session_${planted}`)), 'a record was created under the planted id')
-        assert.equal((await record(`session_${issued}`)).session, { user: 'victim' })
-      })
-    })
+    // ---- what reaches Redis
 
     test(`${kind}: a cookie that cannot be an id never reaches Redis`, async () => {
       if (!redis.ready()) return
       const seen: string[] = []
-      await withServer(sessionApp(new RedisStorage(counting(redis.client(kind), seen))), async (s) => {
+      await withServer(storageApp(new RedisStorage(countingClient(redis.client(kind), seen))), async (s) => {
         for (const value of ['short', 'has*glob?chars-in-it', 'x'.repeat(200)]) {
           const res = await s.fetch('/whoami', withCookie(value))
           assert.equal(body(res), { isNew: true, data: {} })
@@ -292,72 +146,10 @@ function fetchWithin(promise: Promise<TestResponse>, what: string): Promise<Test
       assert.equal(seen, [])
     })
 
-    test(`${kind}: a session revoked from outside (DEL) loads as fresh`, async () => {
-      if (!redis.ready()) return
-      await withServer(sessionApp(storage()), async (s) => {
-        const id = expectSaved(await s.fetch('/set/user/alice', { method: 'POST' }))
-        await command('DEL', `session_${id}`)
-        const res = await s.fetch('/whoami', withCookie(id))
-        assert.equal(body(res), { isNew: true, data: {} })
-        expectCleared(res)
-      })
-    })
-
-    // a logout elsewhere: routechain deletes the record, aiohttp_session writes {} over it
-    const logouts: readonly (readonly [string, (key: string) => Promise<unknown>])[] = [
-      ['deleted (DEL)', (key) => command('DEL', key)],
-      ["emptied as aiohttp_session's logout leaves it ({})", (key) => command('SET', key, '{}', 'EX', '60')],
-    ]
-    for (const [how, logout] of logouts) {
-      test(`${kind}: a request that changes a session ${how} meanwhile clears the cookie and does not bring the session back`, async () => {
-        if (!redis.ready()) return
-        const holds = new Holds()
-        await withServer(sessionApp(storage(), { holds }), async (s) => {
-          const id = expectSaved(await s.fetch('/set/user/alice', { method: 'POST' }))
-          const held = holds.hold('late')
-          try {
-            const pending = s.fetch('/hold/late/cart/9', { method: 'POST', ...withCookie(id) })
-            await held.loaded
-            await logout(`session_${id}`) // logged out elsewhere while this request held the session
-            held.release()
-            const res = await fetchWithin(pending, 'the held request')
-            assert.is(res.status, 200)
-            expectCleared(res)
-          } finally {
-            holds.releaseAll()
-          }
-          const left = await command('GET', `session_${id}`)
-          assert.ok(left === null || left === '{}', `the logged-out session was written back: ${String(left)}`)
-          assert.equal(body(await s.fetch('/whoami', withCookie(id))), { isNew: true, data: {} })
-        })
-      })
-    }
-
-    // ---- what is written when
-
-    test(`${kind}: requests that only read the session send no write to Redis and no cookie`, async () => {
-      if (!redis.ready()) return
-      const seen: string[] = []
-      await withServer(sessionApp(new RedisStorage(counting(redis.client(kind), seen))), async (s) => {
-        const id = expectSaved(await s.fetch('/set/user/alice', { method: 'POST' }))
-        assert.equal(seen, ['SET'])
-        seen.length = 0
-        const before = await ttl(`session_${id}`)
-        for (let i = 0; i < 3; i++) {
-          const res = await s.fetch('/whoami', withCookie(id))
-          assert.equal(body(res).data, { user: 'alice' })
-          expectNoCookie(res)
-        }
-        assert.is((await s.fetch('/plain', withCookie(id))).status, 200)
-        assert.equal(seen, ['GET', 'GET', 'GET'], `read-only requests sent ${JSON.stringify(seen)}`)
-        assert.ok(await ttl(`session_${id}`) <= before, 'the TTL was refreshed by a read')
-      })
-    })
-
     test(`${kind}: with idleTimeout, a read-only request rewrites the record (same id, TTL renewed) only once the refresh is due`, async () => {
       if (!redis.ready()) return
       const seen: string[] = []
-      await withServer(sessionApp(new RedisStorage(counting(redis.client(kind), seen)), { session: { idleTimeout: 3600 } }), async (s) => {
+      await withServer(storageApp(new RedisStorage(countingClient(redis.client(kind), seen)), { session: { idleTimeout: 3600 } }), async (s) => {
         const now = nowSeconds()
         const recent = randomBytes(16).toString('hex')
         await command('SET', `session_${recent}`, JSON.stringify({ created: now - 100, session: { user: 'alice' }, accessed: now - 10 }), 'EX', '100')
@@ -380,63 +172,12 @@ function fetchWithin(promise: Promise<TestResponse>, what: string): Promise<Test
       })
     })
 
-    // ---- concurrency
-
-    test(`${kind}: two requests on one session at once, each setting another key: both keys survive`, async () => {
-      if (!redis.ready()) return
-      const holds = new Holds()
-      await withServer(sessionApp(storage(), { holds }), async (s) => {
-        const id = expectSaved(await s.fetch('/set/base/1', { method: 'POST' }))
-        const a = holds.hold('a')
-        const b = holds.hold('b')
-        try {
-          const first = s.fetch('/hold/a/x/from-a', { method: 'POST', ...withCookie(id) })
-          const second = s.fetch('/hold/b/y/from-b', { method: 'POST', ...withCookie(id) })
-          await Promise.all([a.loaded, b.loaded]) // both hold the record as it was before either saved
-          a.release()
-          const one = await fetchWithin(first, 'request a')
-          b.release()
-          const two = await fetchWithin(second, 'request b')
-          assert.is(one.status, 200)
-          assert.is(two.status, 200)
-          assert.is(expectSaved(one), id)
-          assert.is(expectSaved(two), id)
-        } finally {
-          holds.releaseAll()
-        }
-        assert.equal((await record(`session_${id}`)).session, { base: '1', x: 'from-a', y: 'from-b' })
-        assert.equal(body(await s.fetch('/whoami', withCookie(id))).data, { base: '1', x: 'from-a', y: 'from-b' })
-      })
-    })
-
-    test(`${kind}: two requests on one session at once, setting the same key: the last write wins`, async () => {
-      if (!redis.ready()) return
-      const holds = new Holds()
-      await withServer(sessionApp(storage(), { holds }), async (s) => {
-        const id = expectSaved(await s.fetch('/set/base/1', { method: 'POST' }))
-        const a = holds.hold('a')
-        const b = holds.hold('b')
-        try {
-          const first = s.fetch('/hold/a/k/from-a', { method: 'POST', ...withCookie(id) })
-          const second = s.fetch('/hold/b/k/from-b', { method: 'POST', ...withCookie(id) })
-          await Promise.all([a.loaded, b.loaded])
-          b.release()
-          assert.is((await fetchWithin(second, 'request b')).status, 200)
-          a.release()
-          assert.is((await fetchWithin(first, 'request a')).status, 200)
-        } finally {
-          holds.releaseAll()
-        }
-        assert.equal((await record(`session_${id}`)).session, { base: '1', k: 'from-a' })
-      })
-    })
-
     // ---- Redis down or slow
 
     test(`${kind}: Redis stopped: other routes answer, session routes answer 503 within the command timeout; then all works again`, async () => {
       if (!redis.ready()) return
       const { lines, logger } = recordingLogger()
-      await withServer(sessionApp(storage({ commandTimeout: TIMEOUT }), { logger }), async (s) => {
+      await withServer(storageApp(storage({ commandTimeout: TIMEOUT }), { logger }), async (s) => {
         const browser = new Browser(s)
         await browser.fetch('/set/user/alice', 'POST')
         const id = browser.value

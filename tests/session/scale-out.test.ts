@@ -2,156 +2,66 @@
 // routechain processes (tests/_helpers/session-worker.ts, each with its own Redis client), one cookie jar playing
 // the browser for both. A session made through one process is read and changed through the other, and a change
 // or a logout in one is what the other sees next; node-redis in one process and ioredis in the other as well.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { request } from 'undici'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { haveRedis, startRedis, type RedisServer } from '../_helpers/redis.js'
+import { Jar, type Answer } from '../_helpers/cookie-jar.js'
+import { startServerProcess, type ServerProcess } from '../_helpers/process.js'
+import { haveRedis, inspectRedis, startRedis } from '../_helpers/redis.js'
 
 const COOKIE = 'session' // the worker's default cookie name: records are `session_<id>`
 // compiled next to this file's compiled copy: .build/tests/_helpers/session-worker.js
 const WORKER = fileURLToPath(new URL('../_helpers/session-worker.js', import.meta.url))
-const STARTUP_MS = 10_000
 const DEFAULT_MAX_AGE = 7 * 24 * 3600
 const ID = /^[0-9a-f]{32}$/
 
 type ClientKind = 'node-redis' | 'ioredis'
 
 // ---------------------------------------------------------------------------------------------------------------
-// The app processes
-
-interface Worker {
-  readonly name: string
-  readonly url: string
-  readonly pid: number
-  /** What the process logged so far (its log goes to stderr, a level first on each line). */
-  stderr(): string
-  stop(): Promise<void>
-}
+// The app processes, and one cookie jar for both (cookies are not kept apart by port)
 
 /** Starts one worker process on the given Redis; rejects if it has not printed its port within 10 s. */
-async function startWorker(name: string, redisUrl: string, kind: ClientKind): Promise<Worker> {
+async function startWorker(name: string, redisUrl: string, kind: ClientKind): Promise<ServerProcess> {
   assert.ok(existsSync(WORKER), `the compiled worker is missing at ${WORKER}`)
-  const child = spawn(process.execPath, ['--enable-source-maps', WORKER, redisUrl, kind, COOKIE], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  const stop = (): Promise<void> => stopChild(child)
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`worker ${name} did not print its port within ${STARTUP_MS} ms; stderr:\n${stderr}`)), STARTUP_MS)
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk
-        const line = /^(\d+)\r?\n/.exec(stdout)
-        if (line !== null) {
-          clearTimeout(timer)
-          resolve(Number(line[1]))
-        }
-      })
-      child.once('error', (error) => {
-        clearTimeout(timer)
-        reject(error)
-      })
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer)
-        reject(new Error(`worker ${name} exited (${code ?? signal}) before listening; stdout:\n${stdout}\nstderr:\n${stderr}`))
-      })
-    })
-    return { name, url: `http://127.0.0.1:${port}`, pid: child.pid as number, stderr: () => stderr, stop }
-  } catch (error) {
-    await stop()
-    throw error
-  }
+  return startServerProcess(`worker ${name}`, process.execPath, ['--enable-source-maps', WORKER, redisUrl, kind, COOKIE])
 }
 
-/** Ends a child we started: SIGTERM, then SIGKILL if it has not gone after 2 s. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 2000)
-  await exited
-  clearTimeout(timer)
+/** Calls a worker with the jar's cookies (or exactly `cookie`, to replay an old one); asserts a 200. */
+async function call(jar: Jar, worker: ServerProcess, path: string, cookie = jar.header()): Promise<Answer> {
+  const answer = await jar.call(worker.url + path, cookie)
+  assert.is(answer.status, 200, `${worker.name} ${path} answered ${answer.status}: ${answer.raw}\n${worker.name}'s log:\n${worker.stderr()}`)
+  return answer
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// The browser: one cookie jar for both processes (cookies are not kept apart by port)
-
-interface SessionView {
-  pid: number
-  new: boolean
-  created: number
-  data: Record<string, unknown>
-}
-
-interface Answer {
-  status: number
-  body: SessionView
-  raw: string
-  setCookie: string[]
-}
-
-class Jar {
-  readonly #cookies = new Map<string, string>()
-
-  get(name: string): string | undefined {
-    return this.#cookies.get(name)
-  }
-
-  header(): string | undefined {
-    return this.#cookies.size === 0 ? undefined : [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-  }
-
-  take(setCookie: readonly string[]): void {
-    for (const line of setCookie) {
-      const semicolon = line.indexOf(';')
-      const pair = semicolon === -1 ? line : line.slice(0, semicolon)
-      const eq = pair.indexOf('=')
-      if (eq === -1) continue
-      const maxAge = /;\s*max-age=(-?\d+)/i.exec(semicolon === -1 ? '' : line.slice(semicolon))
-      if (maxAge !== null && Number(maxAge[1]) <= 0) this.#cookies.delete(pair.slice(0, eq).trim())
-      else this.#cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim())
-    }
-  }
-}
-
-/** Calls a worker with the jar's cookies (or exactly `cookie`, to replay an old one) and keeps what it sets. */
-async function call(jar: Jar, worker: Worker, path: string, cookie = jar.header()): Promise<Answer> {
-  const res = await request(worker.url + path, {
-    headers: cookie === undefined ? {} : { cookie },
-    headersTimeout: 10_000,
-    bodyTimeout: 10_000,
-  })
-  const raw = await res.body.text()
-  const header = res.headers['set-cookie']
-  const setCookie = header === undefined ? [] : Array.isArray(header) ? header : [header]
-  jar.take(setCookie)
-  let body: SessionView
-  try {
-    body = JSON.parse(raw) as SessionView
-  } catch {
-    body = { pid: 0, new: true, created: 0, data: { unparsed: raw } }
-  }
-  assert.is(res.statusCode, 200, `${worker.name} ${path} answered ${res.statusCode}: ${raw}\n${worker.name}'s log:\n${worker.stderr()}`)
-  return { status: res.statusCode, body, raw, setCookie }
-}
-
-function noErrors(...workers: Worker[]): void {
+function noErrors(...workers: ServerProcess[]): void {
   for (const worker of workers) {
     const errors = worker.stderr().split('\n').filter((line) => line.startsWith('error'))
-    assert.equal(errors, [], `worker ${worker.name} logged errors:\n${worker.stderr()}`)
+    assert.equal(errors, [], `${worker.name} logged errors:\n${worker.stderr()}`)
   }
 }
 
-/** Looks straight into Redis, through the server helper's own client. */
-function inspector(redis: RedisServer) {
-  return {
-    get: async (key: string) => await redis.command('GET', key) as string | null,
-    ttl: async (key: string) => Number(await redis.command('TTL', key)),
-    exists: async (key: string) => Number(await redis.command('EXISTS', key)),
-    keys: async (pattern: string) => (await redis.command('KEYS', pattern) as string[]).sort(),
+/**
+ * Runs `body` with a fresh redis-server and two worker processes on it, A with a `kindA` client and B with a
+ * `kindB` one; then checks that neither logged an error, and stops them all.
+ */
+async function withWorkers(
+  kindA: ClientKind,
+  kindB: ClientKind,
+  body: (a: ServerProcess, b: ServerProcess, inspect: ReturnType<typeof inspectRedis>) => Promise<void>,
+): Promise<void> {
+  const redis = await startRedis()
+  const workers: ServerProcess[] = []
+  try {
+    const a = await startWorker(`A (${kindA})`, redis.url, kindA)
+    workers.push(a)
+    const b = await startWorker(`B (${kindB})`, redis.url, kindB)
+    workers.push(b)
+    await body(a, b, inspectRedis(redis))
+    noErrors(a, b)
+  } finally {
+    for (const worker of workers.reverse()) await worker.stop()
+    await redis.stop()
   }
 }
 
@@ -161,14 +71,7 @@ const scaleOut = suite('RedisStorage scale-out: two processes, one Redis')
 
 /** The whole exchange between process A (client `kindA`) and process B (client `kindB`) on one fresh Redis. */
 async function sharedAcrossProcesses(kindA: ClientKind, kindB: ClientKind): Promise<void> {
-  const redis = await startRedis()
-  const workers: Worker[] = []
-  const inspect = inspector(redis)
-  try {
-    const a = await startWorker(`A (${kindA})`, redis.url, kindA)
-    workers.push(a)
-    const b = await startWorker(`B (${kindB})`, redis.url, kindB)
-    workers.push(b)
+  await withWorkers(kindA, kindB, async (a, b, inspect) => {
     const jar = new Jar()
 
     // (1) a session made through A: the cookie holds only an id; the record is in Redis, with a TTL
@@ -229,24 +132,12 @@ async function sharedAcrossProcesses(kindA: ClientKind, kindB: ClientKind): Prom
     assert.equal(replayed.body.data, {})
     assert.match(replayed.setCookie[0] ?? '', new RegExp(`^${COOKIE}=;.*Max-Age=0`), 'B clears the stale cookie')
     assert.is(await inspect.exists(`${COOKIE}_${id as string}`), 0, 'B did not bring it back')
-
-    noErrors(a, b)
-  } finally {
-    for (const worker of workers.reverse()) await worker.stop()
-    await redis.stop()
-  }
+  })
 }
 
 /** A logout through A while a request to B holds the same session: B's save must not bring it back. */
 async function logoutDuringRequest(kindA: ClientKind, kindB: ClientKind): Promise<void> {
-  const redis = await startRedis()
-  const workers: Worker[] = []
-  const inspect = inspector(redis)
-  try {
-    const a = await startWorker(`A (${kindA})`, redis.url, kindA)
-    workers.push(a)
-    const b = await startWorker(`B (${kindB})`, redis.url, kindB)
-    workers.push(b)
+  await withWorkers(kindA, kindB, async (a, b, inspect) => {
     const jar = new Jar()
     await call(jar, a, '/set?key=user&value=alice')
     const id = jar.get(COOKIE) as string
@@ -264,33 +155,21 @@ async function logoutDuringRequest(kindA: ClientKind, kindB: ClientKind): Promis
     const after = await call(new Jar(), a, '/get', `${COOKIE}=${id}`)
     assert.is(after.body.new, true)
     assert.equal(after.body.data, {})
-
-    noErrors(a, b)
-  } finally {
-    for (const worker of workers.reverse()) await worker.stop()
-    await redis.stop()
-  }
+  })
 }
 
-scaleOut('node-redis in both processes: a session made in A is read and changed in B, and A sees the change', async () => {
-  if (!haveRedis()) return
-  await sharedAcrossProcesses('node-redis', 'node-redis')
-})
-
-scaleOut('ioredis in both processes: the same', async () => {
-  if (!haveRedis()) return
-  await sharedAcrossProcesses('ioredis', 'ioredis')
-})
-
-scaleOut('node-redis in A and ioredis in B share sessions on one Redis', async () => {
-  if (!haveRedis()) return
-  await sharedAcrossProcesses('node-redis', 'ioredis')
-})
-
-scaleOut('ioredis in A and node-redis in B share sessions on one Redis', async () => {
-  if (!haveRedis()) return
-  await sharedAcrossProcesses('ioredis', 'node-redis')
-})
+const pairs: readonly (readonly [ClientKind, ClientKind, string])[] = [
+  ['node-redis', 'node-redis', 'node-redis in both processes: a session made in A is read and changed in B, and A sees the change'],
+  ['ioredis', 'ioredis', 'ioredis in both processes: the same'],
+  ['node-redis', 'ioredis', 'node-redis in A and ioredis in B share sessions on one Redis'],
+  ['ioredis', 'node-redis', 'ioredis in A and node-redis in B share sessions on one Redis'],
+]
+for (const [kindA, kindB, title] of pairs) {
+  scaleOut(title, async () => {
+    if (!haveRedis()) return
+    await sharedAcrossProcesses(kindA, kindB)
+  })
+}
 
 scaleOut('a logout through one process while a request to the other holds the session stays a logout', async () => {
   if (!haveRedis()) return

@@ -1,0 +1,29 @@
+// The Python side of the interop tests: Debian's python3 running a script from tests/_helpers (the scripts stay
+// in the source tree; the compiled tests find them from .build/tests/_helpers/ or any other outDir as deep).
+import { existsSync } from 'node:fs'
+import { basename } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as assert from 'uvu/assert'
+import { startServerProcess, type ServerProcess } from './process.js'
+
+/** Debian's python3: the python3 first on PATH may not have the modules. */
+export const PYTHON = '/usr/bin/python3'
+
+/**
+ * tests/_helpers/aiohttp_app.py: the real aiohttp_session behind /get, /set, /del and /invalidate. Arguments:
+ * STORAGE (encrypted | nacl | simple | redis), KEY (the key; the redis-server's port for redis), COOKIE_NAME, PORT.
+ */
+export const AIOHTTP_APP = fileURLToPath(new URL('../../../tests/_helpers/aiohttp_app.py', import.meta.url))
+
+/**
+ * Starts `script args` with Debian's python3, unbuffered; resolves once it has printed the port it bound
+ * (pass '0' for a free one), rejects if that has not happened within 10 s.
+ */
+export async function startPythonApp(script: string, args: readonly string[]): Promise<ServerProcess> {
+  assert.ok(existsSync(script), `the Python app is missing at ${script}`)
+  return startServerProcess(`the Python app ${basename(script)}`, PYTHON, [script, ...args], {
+    ...process.env,
+    PYTHONUNBUFFERED: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
+  })
+}
