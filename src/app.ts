@@ -8,7 +8,7 @@ import type { Logger } from './logger.js'
 import { Reply, text, toReply } from './reply.js'
 import { IncomingRequest, type RequestContext, type RouteRequest } from './request.js'
 import { SessionPhase } from './session/phase.js'
-import { MALFORMED, RouteTable, type CompiledRoute, type RouteEntry, type RoutingOptions } from './route-table.js'
+import { allowedReply, formatRoutes, MALFORMED, RouteTable, type CompiledRoute, type RouteEntry, type RoutingOptions } from './route-table.js'
 import { Router, routerState } from './router.js'
 import { discardBody, sendReply, sendValue } from './send.js'
 import type { Step } from './step.js'
@@ -106,10 +106,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
 
   /** Logs the routes as a table (through `logger.info`) and returns it. */
   printRoutes(): string {
-    const rows = this.routes().map((r) => [r.method, r.path, r.steps.join(' → ')])
-    const all = [['METHOD', 'PATH', 'STEPS'], ...rows]
-    const widths = [0, 1].map((col) => Math.max(...all.map((row) => (row[col] as string).length)))
-    const table = all.map((row) => row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join('  ').trimEnd()).join('\n')
+    const table = formatRoutes(this.routes())
     this.#logger.info(table)
     return table
   }
@@ -173,7 +170,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   #build(): RouteTable {
     if (this.#table !== undefined) return this.#table
     this.#table = new RouteTable(this[routerState], this.#routing, this.#composeRoute)
-    const missStep: AnyStep = (req: IncomingRequest) => req.allow === undefined ? (this.#notFound as (r: RouteRequest) => unknown)(req) : answerAllowed(req)
+    const missStep: AnyStep = (req: IncomingRequest) => req.allow === undefined ? (this.#notFound as (r: RouteRequest) => unknown)(req) : allowedReply(req.method, req.allow)
     this.#missChain = this.#composeRoute({ ...MISS, steps: [...this[routerState].uses, missStep] })
     return this.#table
   }
@@ -303,14 +300,6 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   readonly #streamFailed = (error: Error): void => {
     this.#logger.error('a streamed response failed after its headers were sent; connection closed.', error)
   }
-}
-
-function answerAllowed(req: IncomingRequest): unknown {
-  const methods = req.allow as string[]
-  // OPTIONS is always answered, so it is always allowed
-  const allow = (methods.includes('OPTIONS') ? methods : [...methods, 'OPTIONS']).join(', ')
-  if (req.method === 'OPTIONS') return new Reply(null, 204, { allow })
-  return text('Method Not Allowed', { status: 405, headers: { allow } })
 }
 
 /**

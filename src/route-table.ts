@@ -3,6 +3,7 @@ import FindMyWay from 'find-my-way'
 import type { AnyStep, Chain } from './chain.js'
 import { stepName } from './chain.js'
 import { configError } from './errors.js'
+import { Reply, text } from './reply.js'
 import type { RouterState } from './router.js'
 
 /** A route as `app.routes()` lists it: method, full path through mounts, and the names of its steps. */
@@ -155,4 +156,19 @@ export class RouteTable {
       configError(`cannot add route ${method} ${path}: ${(error as Error).message}. Each method and path may be registered once; check the path syntax`)
     }
   }
+}
+
+/** The answer for a path that exists for other methods: 204 with `Allow` to OPTIONS, else 405 with `Allow`. */
+export function allowedReply(method: string, methods: readonly string[]): Reply {
+  // OPTIONS is always answered, so it is always allowed
+  const allow = (methods.includes('OPTIONS') ? methods : [...methods, 'OPTIONS']).join(', ')
+  if (method === 'OPTIONS') return new Reply(null, 204, { allow })
+  return text('Method Not Allowed', { status: 405, headers: { allow } })
+}
+
+/** The routes as a text table: method, path, and the steps in order. */
+export function formatRoutes(entries: readonly RouteEntry[]): string {
+  const rows = [['METHOD', 'PATH', 'STEPS'], ...entries.map((r) => [r.method, r.path, r.steps.join(' → ')])]
+  const widths = [0, 1].map((col) => Math.max(...rows.map((row) => (row[col] as string).length)))
+  return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join('  ').trimEnd()).join('\n')
 }
