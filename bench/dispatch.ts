@@ -50,7 +50,7 @@ export type CaseSpec = readonly [group: string, name: string, fn: () => unknown]
  * paired, so drift in the machine's speed cancels out.
  */
 export async function timeInRounds(cases: readonly CaseSpec[], quick: boolean): Promise<TimedCase[]> {
-  const rounds = quick ? 2 : 5
+  const rounds = quick ? 1 : 5
   const runs = cases.map((): { p50: number; p99: number }[] => [])
   for (let round = 0; round < rounds; round++) {
     for (const [i, [, , fn]] of cases.entries()) runs[i]?.push(await time(fn, quick))

@@ -152,7 +152,7 @@ export async function benchHttp(plan: HttpPlan, log: (line: string) => void): Pr
     for (const server of servers) {
       for (const route of TIMED) {
         if (plan.warmupSeconds > 0) await loadOf(server, route, plan.warmupSeconds)
-        else await burst(server.port, route, 500)
+        else await burst(server.port, route, 300)
       }
     }
     const runs = servers.map(() => TIMED.map((): LoadResult[] => []))

@@ -6,6 +6,7 @@ import type { TimedCase } from './dispatch.js'
 import type { HttpRow } from './http.js'
 import type { SessionsRun } from './sessions/index.js'
 import { NAMES } from './sessions/spec.js'
+import { MISS_NOTES } from './miss-notes.js'
 import type { TargetResult } from './targets.js'
 
 /** Everything one run measured, and how. */
@@ -108,6 +109,7 @@ export function renderMarkdown(run: BenchRun): string {
     '![ratios to raw node:http](latest.svg)', '',
     '## Targets', '', '| target | measured | met |', '| --- | --- | :---: |',
     ...run.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met === undefined ? '–' : t.met ? 'yes' : '**no**'} |`), '',
+    ...missNotes(run.targets),
     '## HTTP on loopback', '', ...(run.http.length === 0 ? ['Not measured in this run.', ''] : httpTables(run.http)),
     '## In process', '', 'Median and p99 time per call (mitata), in interleaved rounds; the ratio is the median of per-round ratios to',
     'the group\'s first case. Dispatch runs a found route\'s chain on a fresh request object; the floor calls the same',
@@ -119,10 +121,23 @@ export function renderMarkdown(run: BenchRun): string {
   return lines.join('\n')
 }
 
-/** Writes latest.md, latest.json and latest.svg into `dir`. */
-export function writeReport(dir: string, run: BenchRun): void {
-  writeFileSync(join(dir, 'latest.json'), JSON.stringify(run, null, 2) + '\n')
-  writeFileSync(join(dir, 'latest.md'), renderMarkdown(run))
+/** Writes `<name>.md`, `.json` and `.svg` into `dir` (latest for full runs, quick for quick ones). */
+export function writeReport(dir: string, run: BenchRun, name = 'latest'): void {
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(run, null, 2) + '\n')
+  writeFileSync(join(dir, `${name}.md`), renderMarkdown(run))
   const subtitle = `${run.machine.cpu}, Node ${run.machine.node}, ${run.method.loader}, median of ${run.method.rounds} interleaved rounds`
-  writeFileSync(join(dir, 'latest.svg'), ratioChart(run.http, subtitle))
+  writeFileSync(join(dir, `${name}.svg`), ratioChart(run.http, subtitle))
+}
+
+/** For each missed target, what profiling showed (bench/miss-notes.ts). */
+function missNotes(targets: readonly TargetResult[]): string[] {
+  const missed = targets.filter((t) => t.met === false)
+  if (missed.length === 0) return []
+  const lines = ['### Where a target is missed', '']
+  for (const t of missed) {
+    const note = MISS_NOTES.find(([prefix]) => t.target.startsWith(prefix))?.[1] ?? 'No profile note yet.'
+    lines.push(`- **${t.target}** (${t.measured}): ${note}`)
+  }
+  lines.push('')
+  return lines
 }

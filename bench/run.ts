@@ -28,7 +28,8 @@ function onlyPart(argv: readonly string[]): Part | undefined {
 
 const quick = process.argv.includes('--quick')
 const only = onlyPart(process.argv)
-const runs = (part: Part): boolean => only === undefined || only === part
+// a quick run leaves the sessions part out (it alone takes ~15 s) unless asked for with --only sessions
+const runs = (part: Part): boolean => (only === undefined ? !(quick && part === 'sessions') : only === part)
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const dir = join(root, 'bench', 'results')
 const plan = quick
@@ -107,6 +108,7 @@ const run: BenchRun = {
   ...(Object.keys(carried).length === 0 ? {} : { carried }),
 }
 mkdirSync(dir, { recursive: true })
-writeReport(dir, run)
+// a quick run is indicative only: it never replaces the full report
+writeReport(dir, run, quick ? 'quick' : 'latest')
 for (const t of run.targets) log(`${t.met === undefined ? '–' : t.met ? '✓' : '✗'} ${t.target}: ${t.measured}`)
-log(`wrote bench/results/latest.md, latest.json, latest.svg in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+log(`wrote bench/results/${quick ? 'quick' : 'latest'}.md, .json, .svg in ${((Date.now() - started) / 1000).toFixed(0)} s`)
