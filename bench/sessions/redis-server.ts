@@ -15,10 +15,15 @@ const STOP_TIMEOUT = 3000
 
 /** A running private redis-server. */
 export interface RedisServer {
+  readonly port: number
   /** `redis://127.0.0.1:<port>` */
   readonly url: string
   readonly pid: number | undefined
-  /** Stops the process and removes its folder; safe to call twice. */
+  /** Stops the process (SIGSTOP): connections stay open, no command is answered until resume(). */
+  pause(): void
+  /** Continues the process (SIGCONT); commands sent meanwhile are answered then. */
+  resume(): void
+  /** Stops the process (resuming it first when paused) and removes its folder; safe to call twice. */
   stop(): Promise<void>
 }
 
@@ -73,7 +78,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 async function startOn(port: number): Promise<RedisServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'routechain-bench-redis-'))
+  const dir = mkdtempSync(join(tmpdir(), 'routechain-redis-'))
   const child = spawn(REDIS_SERVER, [
     '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
     '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning',
@@ -84,7 +89,7 @@ async function startOn(port: number): Promise<RedisServer> {
   child.stderr?.on('data', keep)
   let spawnError: Error | undefined
   child.once('error', (error) => { spawnError = error })
-  // the server never outlives the bench, whatever happens to it
+  // the server never outlives the process that started it, whatever happens to it
   const killOnExit = (): void => { child.kill('SIGKILL') }
   process.once('exit', killOnExit)
 
@@ -92,6 +97,7 @@ async function startOn(port: number): Promise<RedisServer> {
   const stop = async (): Promise<void> => {
     if (stopped) return
     stopped = true
+    child.kill('SIGCONT')
     const gone = exited(child)
     child.kill('SIGTERM')
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT)
@@ -114,7 +120,11 @@ async function startOn(port: number): Promise<RedisServer> {
     }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  return { url: `redis://127.0.0.1:${port}`, pid: child.pid, stop }
+  return {
+    port, url: `redis://127.0.0.1:${port}`, pid: child.pid, stop,
+    pause: () => { child.kill('SIGSTOP') },
+    resume: () => { child.kill('SIGCONT') },
+  }
 }
 
 /** Starts a private redis-server on a free loopback port, persistence off, and waits (≤ 5 s) until it answers PING. */

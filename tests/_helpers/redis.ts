@@ -1,22 +1,15 @@
 // A private redis-server for the tests that need one: a child process on a free loopback port with persistence
-// off, started and stopped by each test file. pause()/resume() stop and continue the process (SIGSTOP/SIGCONT)
-// to play an outage: the connections stay open, Redis just stops answering, as a hung or overloaded server does.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { connect, createServer, type AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+// off (started by the bench's launcher), started and stopped by each test file. pause()/resume() stop and
+// continue the process (SIGSTOP/SIGCONT) to play an outage: the connections stay open, Redis just stops
+// answering, as a hung or overloaded server does.
 import { Redis } from 'ioredis'
 import { createClient } from 'redis'
 import { RedisStorage, type RedisClientLike, type SessionStorage } from '../../src/index.js'
 import { within } from './async.js'
+import { startRedisServer } from '../../bench/sessions/redis-server.js'
 import { hasCommand, needs } from './services.js'
 
 const REDIS_SERVER = 'redis-server'
-/** How long redis-server may take to answer PING after it was started. */
-const START_TIMEOUT = 5000
-/** How long a stop may take before the process is killed. */
-const STOP_TIMEOUT = 3000
 
 /**
  * Whether redis-server can be run. Missing: under CI this throws (the test must fail); elsewhere it prints a
@@ -41,126 +34,38 @@ export interface RedisServer {
   stop(): Promise<void>
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.unref()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
-}
-
-/** True when something on the port answers PING with +PONG within 500 ms. */
-function pings(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    let answer = ''
-    const socket = connect(port, '127.0.0.1')
-    const done = (ok: boolean): void => {
-      clearTimeout(timer)
-      socket.destroy()
-      resolve(ok)
-    }
-    const timer = setTimeout(() => done(false), 500)
-    socket.setEncoding('utf8')
-    socket.on('connect', () => socket.write('PING\r\n'))
-    socket.on('data', (chunk: string) => {
-      answer += chunk
-      if (answer.includes('\r\n')) done(answer.startsWith('+PONG'))
-    })
-    socket.on('error', () => done(false))
-    socket.on('close', () => done(answer.startsWith('+PONG')))
-  })
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => child.once('exit', () => resolve()))
-}
-
-async function startOn(port: number): Promise<RedisServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'routechain-redis-'))
-  const child = spawn(REDIS_SERVER, [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-    '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  const keep = (chunk: Buffer): void => { output = (output + chunk.toString()).slice(-4000) }
-  child.stdout?.on('data', keep)
-  child.stderr?.on('data', keep)
-  let spawnError: Error | undefined
-  child.once('error', (error) => { spawnError = error })
-  // the server never outlives the test process, whatever happens to it
-  const killOnExit = (): void => { child.kill('SIGKILL') }
-  process.once('exit', killOnExit)
-
-  let stopped = false
+/**
+ * Starts a private redis-server on a free loopback port, persistence off, and waits until it answers PING (the
+ * bench's launcher), adding a command() for tests that look inside Redis.
+ */
+export async function startRedis(): Promise<RedisServer> {
+  const server = await startRedisServer()
   let admin: ReturnType<typeof createClient> | undefined
-  const stop = async (): Promise<void> => {
-    if (stopped) return
-    stopped = true
-    child.kill('SIGCONT')
-    if (admin !== undefined) {
-      admin.destroy()
-      admin = undefined
-    }
-    child.kill('SIGTERM')
-    const gone = exited(child)
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT)
-    await gone
-    clearTimeout(timer)
-    process.removeListener('exit', killOnExit)
-    rmSync(dir, { recursive: true, force: true })
-  }
-
-  const deadline = Date.now() + START_TIMEOUT
-  for (;;) {
-    if (spawnError !== undefined || child.exitCode !== null || child.signalCode !== null) {
-      await stop()
-      throw new Error(`redis-server on port ${port} did not start${spawnError === undefined ? '' : `: ${spawnError.message}`}\n${output}`)
-    }
-    if (await pings(port)) break
-    if (Date.now() > deadline) {
-      await stop()
-      throw new Error(`redis-server on port ${port} did not answer PING within ${START_TIMEOUT} ms\n${output}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-
-  const url = `redis://127.0.0.1:${port}`
+  let stopped = false
   return {
-    port,
-    url,
-    pause: () => { child.kill('SIGSTOP') },
-    resume: () => { child.kill('SIGCONT') },
+    port: server.port,
+    url: server.url,
+    pause: server.pause,
+    resume: server.resume,
     async command(...args: string[]): Promise<unknown> {
       if (stopped) throw new Error('the redis-server is stopped')
       if (admin === undefined) {
-        const client = createClient({ url })
+        const client = createClient({ url: server.url })
         client.on('error', () => {}) // a stopped server: the command fails, the process does not crash
         admin = client
-        await within(client.connect(), 5000, `connecting to ${url}`)
+        await within(client.connect(), 5000, `connecting to ${server.url}`)
       }
       return within(admin.sendCommand(args), 5000, `redis ${args.join(' ')}`)
     },
-    stop,
+    async stop(): Promise<void> {
+      if (stopped) return
+      stopped = true
+      server.resume()
+      admin?.destroy()
+      admin = undefined
+      await server.stop()
+    },
   }
-}
-
-/** Starts a private redis-server on a free loopback port, persistence off, and waits until it answers PING. */
-export async function startRedis(): Promise<RedisServer> {
-  let last: unknown
-  // the port is free when probed; another process may take it before redis-server binds it: try another
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      return await startOn(await freePort())
-    } catch (error) {
-      last = error
-    }
-  }
-  throw last instanceof Error ? last : new Error(String(last))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
