@@ -1,5 +1,5 @@
 // `npm start`: serves the blog example on PORT (default 3000; 0 picks a free port) and HOST (default
-// 127.0.0.1). Sessions are encrypted cookies under SESSION_KEY (make one with `npx routechain keygen`);
+// 127.0.0.1). Sessions are encrypted cookies under SESSION_KEY (make one with `npm run keygen` here, `npx routechain keygen` where routechain is installed);
 // without it a key is generated for this run only. Tracing: ROUTECHAIN_TRACE=1.
 import { generateKey, RoutechainError } from '../../src/index.js'
 import { buildBlog } from './app.js'
@@ -13,7 +13,7 @@ if (sessionKey === undefined || sessionKey.trim() === '') {
     '!!  WARNING: SESSION_KEY is not set. Using a key generated for this run only.',
     '!!  Sessions will NOT survive a restart: everyone is logged out when the',
     '!!  server stops, and several servers behind one address cannot share them.',
-    '!!  Set a fixed key:  SESSION_KEY=$(npx routechain keygen) npm start',
+    '!!  Set a fixed key:  SESSION_KEY=$(npm run --silent keygen) npm start',
     '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
     '',
   ].join('\n'))
