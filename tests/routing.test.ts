@@ -2,7 +2,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createApp, json, Reply, RoutechainError, Router, type App, type AppOptions, type Next, type RouteRequest } from '../src/index.js'
 import { rawExchange, recordingLogger, withServer } from './_helpers/http.js'
-import { allowOf } from './_helpers/assert.js'
+import { allowOf, listenError } from './_helpers/assert.js'
 
 /** An app-level onion step that stamps every response it sees. */
 async function stamp(_req: RouteRequest, next: Next): Promise<Reply> {
@@ -10,21 +10,6 @@ async function stamp(_req: RouteRequest, next: Next): Promise<Reply> {
   return res.header('x-stamp', 'stamped')
 }
 
-/** Calls listen(), expecting a configuration error; closes whatever started. */
-async function listenError(app: App): Promise<RoutechainError> {
-  let caught: unknown
-  try {
-    await app.listen()
-  } catch (error) {
-    caught = error
-  } finally {
-    await app.close({ timeout: 100 })
-  }
-  assert.instance(caught, RoutechainError, 'expected listen() to reject with a RoutechainError')
-  const error = caught as RoutechainError
-  assert.is(error.code, 'ERR_ROUTECHAIN_CONFIG')
-  return error
-}
 
 // ---------------------------------------------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 import * as assert from 'uvu/assert'
-import { RoutechainError } from '../../src/index.js'
+import { RoutechainError, type App } from '../../src/index.js'
 
 /** Asserts that `fn` throws a configuration error (whose message matches, when given) and returns it. */
 export function throwsConfig(fn: () => unknown, message?: RegExp): RoutechainError {
@@ -31,4 +31,20 @@ export function allowOf(headers: Record<string, string | string[] | undefined>):
   const allow = headers.allow
   assert.type(allow, 'string', 'expected an Allow header')
   return (allow as string).split(',').map((m) => m.trim()).sort()
+}
+
+/** Calls listen(), expecting a configuration error; closes whatever started, and returns the error. */
+export async function listenError(app: App): Promise<RoutechainError> {
+  let caught: unknown
+  try {
+    await app.listen()
+  } catch (error) {
+    caught = error
+  } finally {
+    await app.close({ timeout: 100 })
+  }
+  assert.instance(caught, RoutechainError, 'expected listen() to reject with a RoutechainError')
+  const error = caught as RoutechainError
+  assert.is(error.code, 'ERR_ROUTECHAIN_CONFIG')
+  return error
 }
