@@ -2,6 +2,7 @@ import { DEFAULT_BODY_LIMIT } from './body.js'
 import { configError } from './errors.js'
 import { guardLogger, type Logger } from './logger.js'
 import type { RoutingOptions } from './route-table.js'
+import { resolveTrustProxy, type TrustProxy, type TrustsAddress } from './proxy.js'
 import type { SessionOptions } from './session/phase.js'
 
 /** Options for {@link createApp}. Every one is optional. */
@@ -20,6 +21,30 @@ export interface AppOptions extends RoutingOptions {
    * @example session: { storage: new EncryptedCookieStorage(process.env.SESSION_KEY), maxAge: 7 * 24 * 3600 }
    */
   session?: SessionOptions
+  /**
+   * Proxies whose `X-Forwarded-Proto` and `X-Forwarded-For` headers are believed, for `req.protocol`,
+   * `req.secure`, `req.ip` and `Secure` session cookies: `true` for any peer (only when nothing but the proxy
+   * can reach the app), or their addresses and subnets. @default false
+   * @example trustProxy: ['127.0.0.1', '10.0.0.0/8']
+   */
+  trustProxy?: TrustProxy
+  /**
+   * How long a client may take to send the request headers before it gets 408 and is disconnected, in ms;
+   * a slow trickle of headers (slowloris) cannot hold a connection longer. Applies to `app.listen()`.
+   * @default 10000
+   */
+  headersTimeout?: number
+  /** How long a client may take to send the whole request, body included, in ms (408 after). @default 30000 */
+  requestTimeout?: number
+  /** How long an idle keep-alive connection stays open between requests, in ms. @default 5000 */
+  keepAliveTimeout?: number
+}
+
+/** How the servers `app.listen()` starts treat slow clients, in ms. */
+export interface ServerTimeouts {
+  readonly headersTimeout: number
+  readonly requestTimeout: number
+  readonly keepAliveTimeout: number
 }
 
 /** App options after checking, with defaults filled in. */
@@ -28,10 +53,13 @@ export interface ResolvedOptions {
   readonly trace: ((line: string) => void) | undefined
   readonly bodyLimit: number
   readonly routing: RoutingOptions
+  readonly trustProxy: TrustsAddress | undefined
+  readonly timeouts: ServerTimeouts
 }
 
 const BOOLEAN_OPTIONS = ['ignoreTrailingSlash', 'ignoreDuplicateSlashes', 'caseSensitive'] as const
-const KNOWN = new Set<string>(['logger', 'trace', 'bodyLimit', 'session', 'maxParamLength', ...BOOLEAN_OPTIONS])
+const TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 } as const
+const KNOWN = new Set<string>(['logger', 'trace', 'bodyLimit', 'session', 'trustProxy', ...Object.keys(TIMEOUTS), 'maxParamLength', ...BOOLEAN_OPTIONS])
 
 /** Checks a byte count given by the user: a whole number from 0 up. */
 export function checkByteLimit(name: string, value: unknown): number {
@@ -70,5 +98,21 @@ export function resolveOptions(options: AppOptions): ResolvedOptions {
     trace: trace === false ? undefined : trace === true ? (line) => logger.info(line) : trace,
     bodyLimit: checkByteLimit('bodyLimit', options.bodyLimit ?? DEFAULT_BODY_LIMIT),
     routing,
+    trustProxy: resolveTrustProxy(options.trustProxy),
+    timeouts: resolveTimeouts(options),
   }
+}
+
+function resolveTimeouts(options: AppOptions): ServerTimeouts {
+  const timeouts: { -readonly [K in keyof ServerTimeouts]: number } = { ...TIMEOUTS }
+  for (const key of Object.keys(TIMEOUTS) as (keyof ServerTimeouts)[]) {
+    const value = options[key]
+    if (value === undefined) continue
+    if (!Number.isInteger(value) || value < 1) configError(`${key} must be a whole number of milliseconds from 1 up, got ${String(value)}`)
+    timeouts[key] = value
+  }
+  if (timeouts.headersTimeout > timeouts.requestTimeout) {
+    configError(`headersTimeout (${timeouts.headersTimeout} ms) must not be longer than requestTimeout (${timeouts.requestTimeout} ms)`)
+  }
+  return timeouts
 }

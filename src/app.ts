@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { resolveOptions, type AppOptions } from './app-options.js'
+import { resolveOptions, type AppOptions, type ServerTimeouts } from './app-options.js'
 import { compose, NoResponseError, type AnyStep, type Chain } from './chain.js'
 import { configError, HttpError } from './errors.js'
 import { errorReply, type ErrorHandler } from './error-reply.js'
@@ -41,6 +41,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   readonly #logger: Logger
   readonly #context: RequestContext
   readonly #routing: RoutingOptions
+  readonly #timeouts: ServerTimeouts
   readonly #tracer: Tracer | undefined
   readonly #servers = new Set<Server>()
   #table: RouteTable | undefined
@@ -55,6 +56,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     const resolved = resolveOptions(options)
     this.#logger = resolved.logger
     this.#routing = resolved.routing
+    this.#timeouts = resolved.timeouts
     if (resolved.trace !== undefined) {
       this.#tracer = new Tracer(resolved.trace, (error) => resolved.logger.error('the trace sink threw; tracing stops', error))
     }
@@ -62,7 +64,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     const sessions = options.session === undefined
       ? undefined
       : new SessionPhase(options.session, resolved.logger, tracer === undefined ? noNote : (req, text) => tracer.note(req, text))
-    this.#context = { bodyLimit: resolved.bodyLimit, sessions }
+    this.#context = { bodyLimit: resolved.bodyLimit, sessions, trustProxy: resolved.trustProxy }
   }
 
   /**
@@ -125,7 +127,11 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
    * @example const server = await app.listen({ port: 3000, host: '127.0.0.1' })
    */
   async listen(options: ListenOptions = {}): Promise<Server> {
-    const server = createServer(this.handler)
+    const { headersTimeout, requestTimeout, keepAliveTimeout } = this.#timeouts
+    // node looks for timed-out requests every connectionsCheckingInterval (30 s by default): too coarse for
+    // a headersTimeout of a few seconds, so look four times per headersTimeout, at most once a second
+    const connectionsCheckingInterval = Math.max(25, Math.min(1000, Math.floor(headersTimeout / 4)))
+    const server = createServer({ headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval }, this.handler)
     const { port = 0, host = '127.0.0.1' } = options
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)

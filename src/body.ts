@@ -11,6 +11,15 @@ export interface BodyOptions {
   limit?: number
 }
 
+/** Options for the JSON reader. */
+export interface JsonOptions extends BodyOptions {
+  /** The deepest nesting of arrays and objects accepted; deeper gets 400. @default 128 */
+  maxDepth?: number
+}
+
+/** The default nesting limit for JSON bodies: deep enough for any real document, far from the stack's limit. */
+export const DEFAULT_JSON_DEPTH = 128
+
 /** The default body size limit: 1 MiB. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
@@ -88,13 +97,51 @@ export function isJsonType(type: string): boolean {
   return type === 'application/json' || type.endsWith('+json')
 }
 
-/** Parses a JSON body; invalid JSON gets 400. */
-export function parseJson(body: Buffer): unknown {
+/**
+ * Parses a JSON body. Invalid JSON, nesting deeper than `maxDepth`, and a `__proto__` or `constructor.prototype`
+ * key (which would pollute prototypes once the value is merged into another object) get 400.
+ */
+export function parseJson(body: Buffer, maxDepth: number): unknown {
+  // nesting deeper than maxDepth needs more than 2 * maxDepth bytes, so small bodies skip the scan
+  if (body.length > 2 * maxDepth && nestsDeeper(body, maxDepth)) {
+    throw new HttpError(400, `JSON body nests deeper than ${maxDepth} levels`)
+  }
+  const text = body.toString('utf8')
+  // a key can only be __proto__ or constructor if one of these appears, counting \u escapes
+  const suspect = text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')
   try {
-    return JSON.parse(body.toString('utf8'))
-  } catch {
+    return suspect ? JSON.parse(text, refusePrototypeKeys) : JSON.parse(text)
+  } catch (error) {
+    if (error instanceof HttpError) throw error
     throw new HttpError(400, 'invalid JSON in request body')
   }
+}
+
+function refusePrototypeKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__' || (key === 'constructor' && typeof value === 'object' && value !== null && 'prototype' in value)) {
+    throw new HttpError(400, `JSON body has a forbidden "${key}" key`)
+  }
+  return value
+}
+
+/** Whether a JSON text nests [ and { deeper than `maxDepth`, not counting brackets inside strings. */
+function nestsDeeper(json: Buffer, maxDepth: number): boolean {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < json.length; i++) {
+    const byte = json[i] as number
+    if (inString) {
+      if (byte === 0x5c /* backslash */) i++
+      else if (byte === 0x22 /* " */) inString = false
+    } else if (byte === 0x22) {
+      inString = true
+    } else if (byte === 0x5b /* [ */ || byte === 0x7b /* { */) {
+      if (++depth > maxDepth) return true
+    } else if (byte === 0x5d /* ] */ || byte === 0x7d /* } */) {
+      depth--
+    }
+  }
+  return false
 }
 
 /** Parses an urlencoded form or query string into fields with no prototype. */

@@ -1,6 +1,7 @@
 // Apps and routing
 export { App, createApp, type CloseOptions, type ListenOptions } from './app.js'
 export type { AppOptions } from './app-options.js'
+export type { TrustProxy } from './proxy.js'
 export type { ErrorHandler } from './error-reply.js'
 export { Router, type Method, type Mountable } from './router.js'
 export type { RouteEntry, RoutingOptions } from './route-table.js'
@@ -9,11 +10,12 @@ export type { Logger } from './logger.js'
 
 // Steps and chains
 export { defineStep, bodyLimit, type Step } from './step.js'
+export { csrf, type CsrfOptions } from './csrf.js'
 export type { Next } from './chain.js'
 
 // Requests
 export type { RouteRequest, Query, AnyParams } from './request.js'
-export type { BodyOptions, FormFields } from './body.js'
+export type { BodyOptions, JsonOptions, FormFields } from './body.js'
 
 // Replies
 export { Reply, json, text, html, redirect, reply, type ReplyInit, type ReplyBody } from './reply.js'

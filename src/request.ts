@@ -1,8 +1,10 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import type { TLSSocket } from 'node:tls'
 import { parse as parseCookies } from 'cookie'
 import { checkByteLimit } from './app-options.js'
 import { configError, HttpError } from './errors.js'
-import { isJsonType, mediaType, parseFields, parseJson, readBody, type BodyOptions, type FormFields } from './body.js'
+import { DEFAULT_JSON_DEPTH, isJsonType, mediaType, parseFields, parseJson, readBody, type BodyOptions, type FormFields, type JsonOptions } from './body.js'
+import { clientAddress, forwardedProto, type TrustsAddress } from './proxy.js'
 import type { RequestSession, SessionPhase } from './session/phase.js'
 import type { KnownSessionData, Session } from './session/session.js'
 
@@ -31,14 +33,30 @@ export interface RouteRequest<P extends object = AnyParams> {
   readonly headers: IncomingHttpHeaders
   /** Cookies, parsed on first use. */
   readonly cookies: Record<string, string | undefined>
-  /** The client's address as the socket sees it. */
+  /**
+   * The client's address: the socket's peer, or with the app's `trustProxy` set, the nearest address in
+   * `X-Forwarded-For` that is not a trusted proxy.
+   */
   readonly ip: string
+  /** `https` over TLS, or when a trusted proxy says so in `X-Forwarded-Proto` (see `trustProxy`); else `http`. */
+  readonly protocol: 'http' | 'https'
+  /** Whether {@link RouteRequest.protocol} is `https`. Session cookies get `Secure` when it is. */
+  readonly secure: boolean
+  /**
+   * Aborts when the client goes away before the response is sent. Pass it to long work (`fetch`, timers,
+   * database calls) or check `signal.aborted`; its reason is an HttpError with status 499.
+   * @example await fetch(upstream, { signal: req.signal })
+   */
+  readonly signal: AbortSignal
   /** The underlying `node:http` request. */
   readonly raw: IncomingMessage
   /** The largest body the readers accept, in bytes. A step may change it for the steps after it. */
   bodyLimit: number
-  /** The body as JSON. 415 unless the content type is JSON, 400 if it does not parse, 413 if too large. */
-  json<T = unknown>(options?: BodyOptions): Promise<T>
+  /**
+   * The body as JSON. 415 unless the content type is JSON, 413 if too large, 400 if it does not parse, nests
+   * deeper than `maxDepth` (128), or has a `__proto__` or `constructor.prototype` key.
+   */
+  json<T = unknown>(options?: JsonOptions): Promise<T>
   /** The body as UTF-8 text. */
   text(options?: BodyOptions): Promise<string>
   /** An urlencoded form body. 415 unless the content type is `application/x-www-form-urlencoded`. */
@@ -55,10 +73,11 @@ export interface RouteRequest<P extends object = AnyParams> {
   newSession<D extends object = KnownSessionData>(): Promise<Session<D>>
 }
 
-/** What every request of one app shares: its body limit and its session phase. */
+/** What every request of one app shares: its body limit, its session phase and the proxies it trusts. */
 export interface RequestContext {
   readonly bodyLimit: number
   readonly sessions: SessionPhase | undefined
+  readonly trustProxy: TrustsAddress | undefined
 }
 
 /** The request object routechain builds for each request; steps see it as a {@link RouteRequest}. */
@@ -76,6 +95,7 @@ export class IncomingRequest implements RouteRequest {
   #body: Promise<Buffer> | undefined
   #json: Promise<unknown> | undefined
   #form: Promise<FormFields> | undefined
+  #signal: AbortSignal | undefined
 
   /** The session this request holds, once a step asked for it. */
   sessionSlot: RequestSession | undefined
@@ -107,7 +127,35 @@ export class IncomingRequest implements RouteRequest {
   }
 
   get ip(): string {
-    return this.raw.socket.remoteAddress ?? ''
+    const peer = this.raw.socket.remoteAddress ?? ''
+    const trusts = this.#context.trustProxy
+    if (trusts === undefined) return peer
+    const forwarded = this.raw.headers['x-forwarded-for']
+    return clientAddress(peer, Array.isArray(forwarded) ? forwarded.join(',') : forwarded, trusts)
+  }
+
+  get protocol(): 'http' | 'https' {
+    if ((this.raw.socket as TLSSocket).encrypted === true) return 'https'
+    const trusts = this.#context.trustProxy
+    if (trusts === undefined || !trusts(this.raw.socket.remoteAddress ?? '')) return 'http'
+    return forwardedProto(this.raw.headers['x-forwarded-proto']) ?? 'http'
+  }
+
+  get secure(): boolean {
+    return this.protocol === 'https'
+  }
+
+  get signal(): AbortSignal {
+    if (this.#signal !== undefined) return this.#signal
+    const controller = new AbortController()
+    this.#signal = controller.signal
+    const res = this.#res
+    const gone = (): void => controller.abort(new HttpError(499, 'the client closed the connection'))
+    // 'close' on the response comes both when it finished and when the connection dropped first
+    if (res.writableFinished) return this.#signal
+    if (res.destroyed || this.raw.socket?.destroyed !== false) gone()
+    else res.once('close', () => { if (!res.writableFinished) gone() })
+    return this.#signal
   }
 
   get query(): Query {
@@ -133,10 +181,12 @@ export class IncomingRequest implements RouteRequest {
     return (await this.buffer(options)).toString('utf8')
   }
 
-  json<T = unknown>(options?: BodyOptions): Promise<T> {
+  json<T = unknown>(options?: JsonOptions): Promise<T> {
+    const maxDepth = options?.maxDepth ?? DEFAULT_JSON_DEPTH
+    if (!Number.isInteger(maxDepth) || maxDepth < 1) configError(`json({ maxDepth }) takes a whole number from 1 up, got ${String(maxDepth)}`)
     this.#json ??= this.#expect(isJsonType(mediaType(this.raw)), 'application/json')
       .then(() => this.buffer(options))
-      .then(parseJson)
+      .then((body) => parseJson(body, maxDepth))
     return this.#json as Promise<T>
   }
 

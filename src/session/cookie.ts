@@ -8,7 +8,10 @@ export interface CookieOptions {
   path?: string
   /** @default none: the cookie goes back to this host only */
   domain?: string
-  /** `Secure`: `'auto'` sets it when the request came over TLS. @default 'auto' */
+  /**
+   * `Secure`: `'auto'` sets it when the request came over TLS, or over HTTPS to a proxy the app trusts
+   * (`createApp({ trustProxy })`). @default 'auto'
+   */
   secure?: boolean | 'auto'
   /** `HttpOnly`: scripts in the page cannot read the cookie. @default true */
   httpOnly?: boolean

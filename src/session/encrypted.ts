@@ -1,7 +1,7 @@
 import { fernetDecrypt, fernetEncrypt, fernetKey, type FernetKey } from './fernet.js'
 import { readKeys, type KeyInput } from './keys.js'
 import { decodePayload, encodePayload, type SessionStorage, type StoredSession } from './storage.js'
-import { ValueCache } from './value-cache.js'
+import { cacheOrMarkOutdated, ValueCache } from './value-cache.js'
 
 /** Options for {@link EncryptedCookieStorage}. */
 export interface EncryptedCookieOptions {
@@ -12,7 +12,8 @@ export interface EncryptedCookieOptions {
 /**
  * Sessions encrypted into the cookie as Fernet tokens (AES-128-CBC + HMAC-SHA256), byte-compatible with
  * aiohttp_session's `EncryptedCookieStorage`: a cookie written by Python with the same key loads here, and
- * the other way round. Give several keys to rotate: the first encrypts, all decrypt.
+ * the other way round. Give several keys to rotate: the first encrypts, all decrypt, and a cookie an older key sealed is sealed
+ * again with the first on its next response.
  *
  * @example new EncryptedCookieStorage(process.env.SESSION_KEY)   // 32 bytes, or Fernet.generate_key()'s string
  */
@@ -27,13 +28,11 @@ export class EncryptedCookieStorage implements SessionStorage {
 
   /** Reads the session a cookie value stands for; `undefined` when it cannot be trusted or is unknown. */
   load(value: string): StoredSession | undefined {
-    let plaintext = this.#cache.get(value)
-    if (plaintext === undefined) {
-      plaintext = fernetDecrypt(this.#keys, value)
-      if (plaintext === undefined) return undefined
-      this.#cache.set(value, plaintext)
-    }
-    return decodePayload(plaintext)
+    const cached = this.#cache.get(value)
+    if (cached !== undefined) return decodePayload(cached)
+    const plaintext = fernetDecrypt(this.#keys, value)
+    if (plaintext === undefined) return undefined
+    return cacheOrMarkOutdated(this.#cache, value, plaintext.text, plaintext.keyIndex)
   }
 
   /** Stores a session and returns its cookie value. */

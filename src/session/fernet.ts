@@ -33,19 +33,27 @@ export function fernetEncrypt(key: FernetKey, plaintext: string, nowSeconds: num
     .replace(/\+/g, '-').replace(/\//g, '_')
 }
 
+/** A decrypted token and the index of the key that verified it (0: the current key). */
+export interface FernetPlaintext {
+  readonly text: string
+  readonly keyIndex: number
+}
+
 /** Decrypts a Fernet token with any of the keys; `undefined` when it is malformed or no key verifies it. */
-export function fernetDecrypt(keys: readonly FernetKey[], token: string): string | undefined {
+export function fernetDecrypt(keys: readonly FernetKey[], token: string): FernetPlaintext | undefined {
   if (!TOKEN.test(token)) return undefined
   const bytes = Buffer.from(token, 'base64url')
   if (bytes.length < HEADER + 16 + MAC || bytes[0] !== VERSION || (bytes.length - HEADER - MAC) % 16 !== 0) return undefined
   const signed = bytes.subarray(0, bytes.length - MAC)
   const mac = bytes.subarray(bytes.length - MAC)
-  for (const key of keys) {
+  for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
+    const key = keys[keyIndex] as FernetKey
     const expected = createHmac('sha256', key.signing).update(signed).digest()
     if (!timingSafeEqual(expected, mac)) continue
     try {
       const decipher = createDecipheriv('aes-128-cbc', key.encryption, bytes.subarray(9, HEADER))
-      return Buffer.concat([decipher.update(bytes.subarray(HEADER, bytes.length - MAC)), decipher.final()]).toString('utf8')
+      const text = Buffer.concat([decipher.update(bytes.subarray(HEADER, bytes.length - MAC)), decipher.final()]).toString('utf8')
+      return { text, keyIndex }
     } catch {
       return undefined
     }

@@ -1,7 +1,7 @@
 import nacl from 'tweetnacl'
 import { readKeys, type KeyInput } from './keys.js'
 import { decodePayload, encodePayload, type SessionStorage, type StoredSession } from './storage.js'
-import { ValueCache } from './value-cache.js'
+import { cacheOrMarkOutdated, ValueCache } from './value-cache.js'
 
 const NONCE = nacl.secretbox.nonceLength
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
@@ -15,7 +15,7 @@ export interface NaClCookieOptions {
 /**
  * Sessions sealed into the cookie with NaCl's secretbox (XSalsa20-Poly1305) on `tweetnacl`, compatible with
  * aiohttp_session's `NaClCookieStorage`: standard base64 of nonce ‖ box, 32-byte key. Several keys rotate:
- * the first seals, all open.
+ * the first seals, all open, and a cookie an older key sealed is sealed again with the first on its next response.
  */
 export class NaClCookieStorage implements SessionStorage {
   readonly #keys: Uint8Array[]
@@ -28,13 +28,18 @@ export class NaClCookieStorage implements SessionStorage {
 
   /** Reads the session a cookie value stands for; `undefined` when it cannot be trusted or is unknown. */
   load(value: string): StoredSession | undefined {
-    let plaintext = this.#cache.get(value)
-    if (plaintext === undefined) {
-      plaintext = this.#open(value)
-      if (plaintext === undefined) return undefined
-      this.#cache.set(value, plaintext)
+    const cached = this.#cache.get(value)
+    if (cached !== undefined) return decodePayload(cached)
+    if (!BASE64.test(value)) return undefined
+    const bytes = Buffer.from(value, 'base64')
+    if (bytes.length < NONCE + nacl.secretbox.overheadLength) return undefined
+    for (let keyIndex = 0; keyIndex < this.#keys.length; keyIndex++) {
+      const opened = nacl.secretbox.open(bytes.subarray(NONCE), bytes.subarray(0, NONCE), this.#keys[keyIndex] as Uint8Array)
+      if (opened === null) continue
+      const text = utf8(opened)
+      return text === undefined ? undefined : cacheOrMarkOutdated(this.#cache, value, text, keyIndex)
     }
-    return decodePayload(plaintext)
+    return undefined
   }
 
   /** Stores a session and returns its cookie value. */
@@ -43,21 +48,14 @@ export class NaClCookieStorage implements SessionStorage {
     const box = nacl.secretbox(Buffer.from(encodePayload(session), 'utf8'), nonce, this.#keys[0] as Uint8Array)
     return Buffer.concat([nonce, box]).toString('base64')
   }
+}
 
-  #open(value: string): string | undefined {
-    if (!BASE64.test(value)) return undefined
-    const bytes = Buffer.from(value, 'base64')
-    if (bytes.length < NONCE + nacl.secretbox.overheadLength) return undefined
-    for (const key of this.#keys) {
-      const opened = nacl.secretbox.open(bytes.subarray(NONCE), bytes.subarray(0, NONCE), key)
-      if (opened !== null) {
-        try {
-          return new TextDecoder('utf-8', { fatal: true }).decode(opened)
-        } catch {
-          return undefined
-        }
-      }
-    }
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
+
+function utf8(bytes: Uint8Array): string | undefined {
+  try {
+    return STRICT_UTF8.decode(bytes)
+  } catch {
     return undefined
   }
 }

@@ -1,4 +1,3 @@
-import type { TLSSocket } from 'node:tls'
 import { configError, HttpError, RoutechainError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { Reply } from '../reply.js'
@@ -32,7 +31,9 @@ export interface RequestSession {
 /** Where the phase keeps a request's session: the request object carries it. */
 export interface SessionHolder {
   sessionSlot: RequestSession | undefined
-  readonly raw: { readonly headers: { readonly cookie?: string | undefined }; readonly socket: object }
+  readonly raw: { readonly headers: { readonly cookie?: string | undefined } }
+  /** Whether the request came over HTTPS; `secure: 'auto'` cookies follow it. */
+  readonly secure: boolean
 }
 
 const SECONDS = (): number => Math.floor(Date.now() / 1000)
@@ -134,6 +135,8 @@ export class SessionPhase {
     slot.state = stored === undefined
       ? newState(emptyData(), SECONDS(), undefined, undefined, undefined, true, this.#maxAge)
       : newState(ownData(stored.data), stored.created, stored.accessed, stored.maxAge, stored.version, false, this.#maxAge)
+    // sealed with a rotated-out key: save it again under the current one
+    if (stored?.outdated === true) slot.state.changed = true
     this.#note(req, stored === undefined ? `session: new${slot.stale ? ' (the cookie sent did not load)' : ''}` : 'session: loaded')
     return new Session(slot.state)
   }
@@ -201,7 +204,7 @@ export class SessionPhase {
     const header = serializeCookie(this.#cookie.name, value ?? '', {
       path: this.#cookie.path,
       domain: this.#cookie.domain,
-      secure: this.#cookie.secure === 'auto' ? (req.raw.socket as TLSSocket).encrypted === true : this.#cookie.secure,
+      secure: this.#cookie.secure === 'auto' ? req.secure : this.#cookie.secure,
       httpOnly: this.#cookie.httpOnly,
       sameSite: this.#cookie.sameSite,
       maxAge: value === undefined ? 0 : maxAge,

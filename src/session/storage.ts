@@ -15,6 +15,11 @@ export interface StoredSession {
   readonly maxAge?: number | undefined
   /** Opaque: what a server-side storage read, handed back on save so it can tell a concurrent change. */
   readonly version?: string | undefined
+  /**
+   * Set by a cookie storage on load when the value was sealed with a rotated-out key: the session is saved
+   * again under the current key on this response, so the old key can be dropped without logging anyone out.
+   */
+  readonly outdated?: boolean | undefined
 }
 
 /** What a save knows beyond the session itself. */
