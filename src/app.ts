@@ -193,6 +193,10 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   // hot path: one lookup, one request object, then the chain; promises only if a step returns one
   readonly #handle = (raw: IncomingMessage, res: ServerResponse): void => {
     if (this.#closing) res.shouldKeepAlive = false
+    if (repeatsHost(raw.rawHeaders)) {
+      sendReply(res, text('Bad Request: more than one Host header', { status: 400 }), this.#streamFailed)
+      return
+    }
     const table = this.#table as RouteTable
     const url = raw.url as string
     const found = url === '*' ? null : table.find(raw.method as string, url)
@@ -306,6 +310,22 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   readonly #streamFailed = (error: Error): void => {
     this.#logger.error('a streamed response failed after its headers were sent; connection closed.', error)
   }
+}
+
+/**
+ * Whether a request names its host twice, which RFC 9112 says must get 400: node keeps the first and drops the
+ * rest, so a proxy that read the other one would route the request elsewhere than the app believes.
+ */
+function repeatsHost(rawHeaders: string[]): boolean {
+  let seen = false
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string
+    if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host')) {
+      if (seen) return true
+      seen = true
+    }
+  }
+  return false
 }
 
 /**

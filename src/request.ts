@@ -214,7 +214,7 @@ export class IncomingRequest implements RouteRequest {
   #expect(matches: boolean, expected: string): Promise<void> {
     if (matches) return Promise.resolve()
     const got = mediaType(this.raw) || 'none'
-    return Promise.reject(new HttpError(415, `expected a ${expected} body, got content-type ${got}`))
+    return Promise.reject(new HttpError(415, `expected an ${expected} body, got content-type ${got}`))
   }
 }
 

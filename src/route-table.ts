@@ -126,6 +126,13 @@ export class RouteTable {
 
   /** Finds the route for a method and request target (path and query string). */
   find(method: string, url: string): Lookup {
+    // a NUL in the path is well-formed percent-encoding, yet no real path holds one and file systems and C
+    // libraries cut strings at it: refuse it with the malformed URLs
+    const nul = url.indexOf('%00')
+    if (nul !== -1) {
+      const query = url.indexOf('?')
+      if (query === -1 || nul < query) return MALFORMED
+    }
     let found = this.#router.find(method as FindMyWay.HTTPMethod, url)
     // GET routes answer HEAD unless a HEAD route matched: looked up here rather than registered twice
     if (found === null && method === 'HEAD') found = this.#router.find('GET', url)
@@ -153,7 +160,11 @@ export class RouteTable {
     try {
       this.#router.on(method as FindMyWay.HTTPMethod, path, noop, route)
     } catch (error) {
-      configError(`cannot add route ${method} ${path}: ${(error as Error).message}. Each method and path may be registered once; check the path syntax`)
+      const message = (error as Error).message
+      const hint = /is not safe/.test(message)
+        ? 'it can backtrack catastrophically on hostile input (ReDoS); simplify the regex, or take a plain :param and check it in a step'
+        : 'each method and path may be registered once; check the path syntax'
+      configError(`cannot add route ${method} ${path}: ${message.replace(/!?\.?$/, '')}; ${hint}`)
     }
   }
 }
