@@ -183,7 +183,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
 
   readonly #composeRoute = (route: CompiledRoute): Chain => {
     const steps = this.#tracer === undefined ? route.steps : this.#tracer.wrap(route.steps)
-    return compose(steps, (error, req) => this.#errorReply(req as IncomingRequest, route, error))
+    return compose(steps, { onRestError: (error, req) => this.#errorReply(req as IncomingRequest, route, error) })
   }
 
   #errorReply(req: IncomingRequest, route: CompiledRoute, error: unknown): Promise<Reply> {

@@ -17,7 +17,20 @@ export type Chain = (req: object) => unknown
 /** Turns an error thrown by the rest of a chain into the response `next()` resolves to. */
 export type RestErrorHandler = (error: unknown, req: object) => Reply | Promise<Reply>
 
-type Callable = (req: object, next?: Next) => unknown
+/**
+ * How a chain treats `next()`. The server's chains use the defaults; the HTTP client's middleware chains
+ * let `next(req)` pass a changed request on and run the rest again (a retry), a bounded number of times.
+ */
+export interface ComposeOptions {
+  /** Turns what the rest of the chain threw into what `next()` resolves to; without one, `next()` rejects. */
+  onRestError?: RestErrorHandler
+  /** Turns what the rest of the chain answered into what `next()` resolves to. @default the value as a Reply */
+  settle?: (value: unknown) => unknown
+  /** How many times one step may call `next()`. @default 1 */
+  nextLimit?: number
+}
+
+type Callable = (req: object, next?: (req?: object) => Promise<unknown>) => unknown
 
 /** The name a step is shown by in traces, logs and `app.routes()`. */
 export function stepName(step: AnyStep): string {
@@ -51,9 +64,10 @@ function rethrow(error: unknown): never {
 
 function ignore(): void {}
 
-/** One call of an onion step: the run of the rest it started, and whether the step has finished. */
+/** One call of an onion step: the last run of the rest it started, how many it started, and whether it has finished. */
 interface OnionCall {
-  rest: Promise<Reply> | undefined
+  rest: Promise<unknown> | undefined
+  calls: number
   settled: boolean
 }
 
@@ -61,9 +75,10 @@ interface OnionCall {
  * Composes steps into one chain, once per route. The chain rule: steps run in order; the first
  * non-`undefined` value is the response; a step that can take `next` gets it, and `next()` runs the rest
  * and resolves to its {@link Reply}. `onRestError` turns what the rest throws into that reply; without
- * one, `next()` rejects with the error.
+ * one, `next()` rejects with the error. `next(req)` runs the rest with another request object.
  */
-export function compose(steps: readonly AnyStep[], onRestError: RestErrorHandler = rethrow): Chain {
+export function compose(steps: readonly AnyStep[], options: ComposeOptions = {}): Chain {
+  const { onRestError = rethrow, settle = toNextResult, nextLimit = 1 } = options
   const callables = steps as unknown as readonly Callable[]
   const count = callables.length
   const onion = steps.map(takesNext)
@@ -93,15 +108,15 @@ export function compose(steps: readonly AnyStep[], onRestError: RestErrorHandler
     return undefined
   }
 
-  function settleRest(req: object, value: unknown): Reply | Promise<Reply> {
+  function settleRest(req: object, value: unknown): unknown {
     try {
-      return toNextResult(value)
+      return settle(value)
     } catch (error) {
       return onRestError(error, req)
     }
   }
 
-  function runRest(req: object, start: number): Promise<Reply> {
+  function runRest(req: object, start: number): Promise<unknown> {
     let out: unknown
     try {
       out = runFrom(req, start)
@@ -116,13 +131,14 @@ export function compose(steps: readonly AnyStep[], onRestError: RestErrorHandler
 
   function runOnion(req: object, index: number): unknown {
     const step = callables[index] as Callable
-    const call: OnionCall = { rest: undefined, settled: false }
-    const next: Next = () => {
-      if (call.rest !== undefined || call.settled) {
-        const when = call.settled ? 'after the step had finished' : 'twice'
+    const call: OnionCall = { rest: undefined, calls: 0, settled: false }
+    const next = (nextReq?: object): Promise<unknown> => {
+      if (call.calls >= nextLimit || call.settled) {
+        const when = call.settled ? 'after the step had finished' : nextLimit === 1 ? 'twice' : `more than ${nextLimit} times`
         throw new RoutechainError('ERR_ROUTECHAIN_NEXT', `next() was called ${when} in step "${stepName(step as AnyStep)}"`)
       }
-      call.rest = runRest(req, index + 1)
+      call.calls++
+      call.rest = runRest(nextReq ?? req, index + 1)
       return call.rest
     }
     const out = step(req, next)

@@ -1,0 +1,179 @@
+import { Agent, type Dispatcher } from 'undici'
+import { compose, type AnyStep, type Chain } from '../chain.js'
+import { configError } from '../errors.js'
+import { HttpStatusError } from './errors.js'
+import { NEXT_LIMIT, type ClientMiddleware } from './middleware.js'
+import { buildRequest, checkCount, mergeHeaders, type ClientDefaults, type ClientRequest, type RequestOptions } from './request.js'
+import { ClientResponse } from './response.js'
+import { send } from './transport.js'
+
+/** Options for {@link createClient}. */
+export interface ClientOptions {
+  /** Relative URLs resolve against it: `createClient({ baseUrl: 'https://api.example.com/v1/' }).get('posts')`. */
+  baseUrl?: string | URL
+  /** Headers sent with every request. */
+  headers?: Record<string, string | undefined>
+  /** Milliseconds each attempt may take, unless a request says otherwise. @default no limit */
+  timeout?: number
+  /** Middlewares for every request, outermost first. */
+  middlewares?: readonly ClientMiddleware[]
+  /** Throw {@link HttpStatusError} for a status of 400 or above. @default false */
+  throwOnError?: boolean
+  /** How many redirects are followed; 0 returns redirects as responses. @default 10 */
+  maxRedirects?: number
+  /** The undici dispatcher to send through. @default an `Agent` (a keep-alive pool) of this client's own */
+  dispatcher?: Dispatcher
+}
+
+/** Per-request options: those of a call, plus the middlewares and the method and URL for `request()`. */
+export interface CallOptions extends RequestOptions {
+  /**
+   * Middlewares for this request alone. They replace the client's (aiohttp's rule, so a middleware can call
+   * the same client without recursing); `[]` runs none.
+   */
+  middlewares?: readonly ClientMiddleware[]
+}
+
+/** What {@link Client.request} takes: a method and URL with the request's options. */
+export interface RequestInit extends RequestOptions {
+  method: string
+  url: string | URL
+}
+
+/** What clients made from one another with {@link Client.with} share. */
+interface Shared {
+  readonly dispatcher: Dispatcher
+  readonly ownsDispatcher: boolean
+  readonly defaults: ClientDefaults
+  readonly throwOnError: boolean
+}
+
+const chains = new WeakMap<readonly ClientMiddleware[], Chain>()
+
+function checkMiddlewares(middlewares: unknown): readonly ClientMiddleware[] {
+  if (!Array.isArray(middlewares) || middlewares.some((m) => typeof m !== 'function')) {
+    configError('middlewares takes a list of functions (req, next) => response')
+  }
+  return middlewares as readonly ClientMiddleware[]
+}
+
+function isResponse(value: unknown): ClientResponse {
+  if (value instanceof ClientResponse) return value
+  throw new TypeError(`a client middleware resolved to ${value === undefined ? 'nothing' : typeof value}, not a response; return what next() resolves to`)
+}
+
+/**
+ * An HTTP client on undici whose middlewares are chains, as routes are on the server. Requests go through the
+ * client's middlewares, outermost first, then out through one keep-alive `Agent` per client.
+ *
+ * @example
+ * const client = createClient({ baseUrl: 'https://api.example.com', middlewares: [retry({ attempts: 3 })] })
+ * const res = await client.get('/posts/1')
+ * const post = await res.json()
+ */
+export class Client {
+  /** The middlewares every request goes through, outermost first. */
+  readonly middlewares: readonly ClientMiddleware[]
+  readonly #shared: Shared
+  readonly #chain: Chain
+
+  constructor(options: ClientOptions = {}, shared?: Shared, middlewares?: readonly ClientMiddleware[]) {
+    this.#shared = shared ?? resolveShared(options)
+    this.middlewares = middlewares ?? checkMiddlewares(options.middlewares ?? [])
+    this.#chain = this.#chainFor(this.middlewares)
+  }
+
+  /** Sends a GET. */
+  get(url: string | URL, options?: CallOptions): Promise<ClientResponse> {
+    return this.request({ ...options, method: 'GET', url })
+  }
+
+  /** Sends a HEAD. */
+  head(url: string | URL, options?: CallOptions): Promise<ClientResponse> {
+    return this.request({ ...options, method: 'HEAD', url })
+  }
+
+  /** Sends a POST: give it `json`, `form` or `body`. */
+  post(url: string | URL, options?: CallOptions): Promise<ClientResponse> {
+    return this.request({ ...options, method: 'POST', url })
+  }
+
+  /** Sends a PUT. */
+  put(url: string | URL, options?: CallOptions): Promise<ClientResponse> {
+    return this.request({ ...options, method: 'PUT', url })
+  }
+
+  /** Sends a PATCH. */
+  patch(url: string | URL, options?: CallOptions): Promise<ClientResponse> {
+    return this.request({ ...options, method: 'PATCH', url })
+  }
+
+  /** Sends a DELETE. */
+  delete(url: string | URL, options?: CallOptions): Promise<ClientResponse> {
+    return this.request({ ...options, method: 'DELETE', url })
+  }
+
+  /**
+   * Sends any request. `options.middlewares` replaces the client's for this request (`[]`: none).
+   * @example await client.request({ method: 'PUT', url: '/posts/1', json: post }, { middlewares: [] })
+   */
+  async request(init: RequestInit, options: Pick<CallOptions, 'middlewares'> = {}): Promise<ClientResponse> {
+    const middlewares = options.middlewares ?? (init as CallOptions).middlewares
+    const chain = middlewares === undefined ? this.#chain : this.#chainFor(checkMiddlewares(middlewares))
+    const req = buildRequest(init.method, init.url, init, this.#shared.defaults)
+    const res = isResponse(await chain(req))
+    if (res.status >= 400 && (init.throwOnError ?? this.#shared.throwOnError)) throw new HttpStatusError(req, res)
+    return res
+  }
+
+  /** A client with these middlewares after this one's (innermost), sharing its connection pool and options. */
+  with(...middlewares: ClientMiddleware[]): Client {
+    return new Client({}, this.#shared, [...this.middlewares, ...checkMiddlewares(middlewares)])
+  }
+
+  /** Closes the connection pool, once requests in flight are done; a client given a dispatcher leaves it open. */
+  async close(): Promise<void> {
+    if (this.#shared.ownsDispatcher) await this.#shared.dispatcher.close()
+  }
+
+  #chainFor(middlewares: readonly ClientMiddleware[]): Chain {
+    let chain = chains.get(middlewares)
+    if (chain === undefined) {
+      const dispatcher = this.#shared.dispatcher
+      const transport = (req: ClientRequest): Promise<ClientResponse> => send(req, dispatcher)
+      chain = compose([...middlewares, transport] as unknown as AnyStep[], { settle: isResponse, nextLimit: NEXT_LIMIT })
+      chains.set(middlewares, chain)
+    }
+    return chain
+  }
+}
+
+function resolveShared(options: ClientOptions): Shared {
+  if (options === null || typeof options !== 'object') configError('createClient() takes an options object, or nothing')
+  let baseUrl: URL | undefined
+  if (options.baseUrl !== undefined) {
+    try {
+      baseUrl = new URL(options.baseUrl)
+    } catch {
+      configError(`baseUrl must be an absolute http(s) URL, got "${String(options.baseUrl)}"`)
+    }
+    if (baseUrl.protocol !== 'http:' && baseUrl.protocol !== 'https:') configError(`baseUrl must be an http(s) URL, got "${baseUrl.href}"`)
+  }
+  const timeout = options.timeout === undefined ? undefined : checkCount('timeout', options.timeout, 1)
+  const maxRedirects = options.maxRedirects === undefined ? 10 : checkCount('maxRedirects', options.maxRedirects, 0)
+  return {
+    dispatcher: options.dispatcher ?? new Agent(),
+    ownsDispatcher: options.dispatcher === undefined,
+    defaults: { baseUrl, headers: mergeHeaders({}, options.headers), timeout, maxRedirects },
+    throwOnError: options.throwOnError ?? false,
+  }
+}
+
+/**
+ * Creates an HTTP client. Client middlewares apply to every request; a request's own `middlewares` replace
+ * them, and `client.with(...more)` makes a client that adds to them.
+ */
+export function createClient(options?: ClientOptions): Client {
+  return new Client(options)
+}
+

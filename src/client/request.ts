@@ -1,0 +1,130 @@
+import type { Readable } from 'node:stream'
+import type { Dispatcher } from 'undici'
+import { configError } from '../errors.js'
+
+/**
+ * A request body. Text and bytes can be sent again (a retry, a redirect, an auth challenge); so can a
+ * function that makes the body, called once per attempt. A stream is sent once: a request carrying one is
+ * not retried or re-sent.
+ */
+export type RequestBody = string | Uint8Array | Readable | AsyncIterable<Uint8Array> | (() => string | Uint8Array | Readable | AsyncIterable<Uint8Array>)
+
+/** Query string fields: repeated with an array; `undefined` leaves the field out. */
+export type QueryFields = Record<string, string | number | boolean | readonly (string | number | boolean)[] | undefined>
+
+/**
+ * A request as client middlewares see it. Treat it as read-only: to change it, pass a changed copy on,
+ * `next({ ...req, headers: { ...req.headers, authorization: 'Bearer t' } })`.
+ */
+export interface ClientRequest {
+  /** Upper case. */
+  readonly method: string
+  /** Absolute, with the query string. */
+  readonly url: URL
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: RequestBody | undefined
+  /** Aborts the request when it aborts. */
+  readonly signal: AbortSignal | undefined
+  /** Milliseconds each attempt may take, from sending to the end of the response's headers and body. */
+  readonly timeout: number | undefined
+  /** How many redirects are followed; 0 returns the redirect response itself. */
+  readonly maxRedirects: number
+  /** The undici dispatcher that sends it: the client's Agent unless a middleware (blockPrivateAddresses) set another. */
+  readonly dispatcher: Dispatcher | undefined
+}
+
+/** What a call may pass beside the URL. */
+export interface RequestOptions {
+  /** Query fields, added to any already in the URL. */
+  query?: QueryFields
+  /** Headers for this request, over the client's. */
+  headers?: Record<string, string | undefined>
+  /** Aborts the request. */
+  signal?: AbortSignal
+  /** Milliseconds each attempt may take. @default the client's `timeout` */
+  timeout?: number
+  /** A JSON body; sets `content-type: application/json` unless given. */
+  json?: unknown
+  /** An urlencoded form body; sets `content-type: application/x-www-form-urlencoded` unless given. */
+  form?: QueryFields | URLSearchParams
+  /** A raw body: text, bytes, a stream, or a function that makes one (so it can be sent again). */
+  body?: RequestBody
+  /** Throw {@link HttpStatusError} for a status of 400 or above. @default the client's, false */
+  throwOnError?: boolean
+  /** How many redirects are followed. @default the client's, 10 */
+  maxRedirects?: number
+}
+
+/** Whether a body can be sent more than once. */
+export function isReplayable(body: RequestBody | undefined): boolean {
+  return body === undefined || typeof body === 'string' || body instanceof Uint8Array || typeof body === 'function'
+}
+
+/** The body to send for one attempt: a body function is called anew each time. */
+export function bodyForAttempt(body: RequestBody | undefined): Exclude<RequestBody, () => unknown> | undefined {
+  return typeof body === 'function' ? body() : body
+}
+
+/** Checks a millisecond or count option given by the user. */
+export function checkCount(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) configError(`${name} must be a whole number from ${min} up, got ${String(value)}`)
+  return value
+}
+
+function appendFields(params: URLSearchParams, fields: QueryFields): URLSearchParams {
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue
+    if (Array.isArray(value)) for (const item of value) params.append(name, String(item))
+    else params.append(name, String(value))
+  }
+  return params
+}
+
+/** What the client adds to every request. */
+export interface ClientDefaults {
+  readonly baseUrl: URL | undefined
+  readonly headers: Readonly<Record<string, string>>
+  readonly timeout: number | undefined
+  readonly maxRedirects: number
+}
+
+/** Lower-cases header names and drops `undefined` values, over a base set. */
+export function mergeHeaders(base: Readonly<Record<string, string>>, extra: Record<string, string | undefined> | undefined): Record<string, string> {
+  const headers: Record<string, string> = { ...base }
+  if (extra === undefined) return headers
+  for (const [name, value] of Object.entries(extra)) {
+    const key = name.toLowerCase()
+    if (value === undefined) delete headers[key]
+    else headers[key] = String(value)
+  }
+  return headers
+}
+
+/** Builds the request a call describes: the URL against the base, the query, the headers and the body. */
+export function buildRequest(method: string, target: string | URL, options: RequestOptions, defaults: ClientDefaults): ClientRequest {
+  let url: URL
+  try {
+    url = new URL(target, defaults.baseUrl)
+  } catch {
+    configError(`cannot make a URL of "${String(target)}"${defaults.baseUrl === undefined ? ': give an absolute URL, or a baseUrl to the client' : ` against ${defaults.baseUrl.href}`}`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') configError(`the client speaks http: and https:, not ${url.protocol} (${url.href})`)
+  if (options.query !== undefined) appendFields(url.searchParams, options.query)
+  const headers = mergeHeaders(defaults.headers, options.headers)
+  const bodies = [options.json !== undefined, options.form !== undefined, options.body !== undefined].filter(Boolean).length
+  if (bodies > 1) configError('give a request one of json, form or body, not several')
+  let body: RequestBody | undefined = options.body
+  if (options.json !== undefined) {
+    body = JSON.stringify(options.json)
+    headers['content-type'] ??= 'application/json'
+  } else if (options.form !== undefined) {
+    const form = options.form instanceof URLSearchParams ? options.form : appendFields(new URLSearchParams(), options.form)
+    body = form.toString()
+    headers['content-type'] ??= 'application/x-www-form-urlencoded'
+  }
+  const timeout = options.timeout ?? defaults.timeout
+  if (timeout !== undefined) checkCount('timeout', timeout, 1)
+  const maxRedirects = options.maxRedirects === undefined ? defaults.maxRedirects : checkCount('maxRedirects', options.maxRedirects, 0)
+  return { method: method.toUpperCase(), url, headers, body, signal: options.signal, timeout, maxRedirects, dispatcher: undefined }
+}
