@@ -20,60 +20,60 @@ export class ClientError extends RoutechainError {
   }
 }
 
-/** The request took longer than its `timeout`. Code `ERR_CLIENT_TIMEOUT`. */
+/** The request took longer than its `timeout`. Code `ERR_ROUTECHAIN_CLIENT_TIMEOUT`. */
 export class RequestTimeoutError extends ClientError {
   constructor(request: { method: string; url: URL }, timeout: number, cause?: unknown) {
-    super('ERR_CLIENT_TIMEOUT', `no complete response within ${timeout} ms`, request, { cause })
+    super('ERR_ROUTECHAIN_CLIENT_TIMEOUT', `no complete response within ${timeout} ms`, request, { cause })
     this.name = 'RequestTimeoutError'
   }
 }
 
-/** The request's own `signal` aborted it. Code `ERR_CLIENT_ABORTED`. */
+/** The request's own `signal` aborted it. Code `ERR_ROUTECHAIN_CLIENT_ABORTED`. */
 export class RequestAbortedError extends ClientError {
   constructor(request: { method: string; url: URL }, cause?: unknown) {
-    super('ERR_CLIENT_ABORTED', 'the request was aborted by its signal', request, { cause })
+    super('ERR_ROUTECHAIN_CLIENT_ABORTED', 'the request was aborted by its signal', request, { cause })
     this.name = 'RequestAbortedError'
   }
 }
 
 /**
  * The server could not be reached or the connection broke: refused, reset, no such host, unreachable.
- * Code `ERR_CLIENT_CONNECTION`; `cause` holds the system error (its `code`, e.g. `ECONNREFUSED`, is copied to `reason`).
+ * Code `ERR_ROUTECHAIN_CLIENT_CONNECTION`; `cause` holds the system error (its `code`, e.g. `ECONNREFUSED`, is copied to `reason`).
  */
 export class ConnectionError extends ClientError {
   /** The system error code, such as `ECONNREFUSED`, `ECONNRESET` or `ENOTFOUND`. */
   readonly reason: string
 
   constructor(request: { method: string; url: URL }, reason: string, cause?: unknown) {
-    super('ERR_CLIENT_CONNECTION', `connection failed: ${reason}`, request, { cause })
+    super('ERR_ROUTECHAIN_CLIENT_CONNECTION', `connection failed: ${reason}`, request, { cause })
     this.name = 'ConnectionError'
     this.reason = reason
   }
 }
 
-/** `blockPrivateAddresses()` refused to connect to an internal address. Code `ERR_CLIENT_BLOCKED_ADDRESS`. */
+/** `blockPrivateAddresses()` refused to connect to an internal address. Code `ERR_ROUTECHAIN_CLIENT_BLOCKED_ADDRESS`. */
 export class BlockedAddressError extends ClientError {
   /** The address refused: an IP literal, or what the host name resolved to. */
   readonly address: string
 
   constructor(request: { method: string; url: URL }, address: string) {
-    super('ERR_CLIENT_BLOCKED_ADDRESS', `refused to connect to ${address}: a private, loopback or otherwise internal address`, request)
+    super('ERR_ROUTECHAIN_CLIENT_BLOCKED_ADDRESS', `refused to connect to ${address}: a private, loopback or otherwise internal address`, request)
     this.name = 'BlockedAddressError'
     this.address = address
   }
 }
 
-/** Redirects went past `maxRedirects`. Code `ERR_CLIENT_TOO_MANY_REDIRECTS`. */
+/** Redirects went past `maxRedirects`. Code `ERR_ROUTECHAIN_CLIENT_TOO_MANY_REDIRECTS`. */
 export class TooManyRedirectsError extends ClientError {
   constructor(request: { method: string; url: URL }, max: number) {
-    super('ERR_CLIENT_TOO_MANY_REDIRECTS', `more than ${max} redirects`, request)
+    super('ERR_ROUTECHAIN_CLIENT_TOO_MANY_REDIRECTS', `more than ${max} redirects`, request)
     this.name = 'TooManyRedirectsError'
   }
 }
 
 /**
  * A response with status 400 or above, when the request asked for `throwOnError`. Code
- * `ERR_CLIENT_HTTP_STATUS`; `response` is the response, its body still unread.
+ * `ERR_ROUTECHAIN_CLIENT_HTTP_STATUS`; `response` is the response, its body still unread.
  */
 export class HttpStatusError extends ClientError {
   /** The response's status code. */
@@ -82,7 +82,7 @@ export class HttpStatusError extends ClientError {
   readonly response: ClientResponse
 
   constructor(request: { method: string; url: URL }, response: ClientResponse) {
-    super('ERR_CLIENT_HTTP_STATUS', `the server answered ${response.status}`, request)
+    super('ERR_ROUTECHAIN_CLIENT_HTTP_STATUS', `the server answered ${response.status}`, request)
     this.name = 'HttpStatusError'
     this.status = response.status
     this.response = response
