@@ -7,3 +7,9 @@ export {
   BlockedAddressError, ClientError, ConnectionError, HttpStatusError, RequestAbortedError, RequestTimeoutError,
   TooManyRedirectsError,
 } from './errors.js'
+export { retry, type RetryOptions } from './middleware/retry.js'
+export { logRequests, type RequestLogEntry, type RequestLogSink } from './middleware/log.js'
+export { refreshTokenOn401, type RefreshOn401Options } from './middleware/refresh-on-401.js'
+export { refreshTokenBeforeExpiry, type ExpiringToken, type RefreshBeforeExpiryOptions } from './middleware/refresh-before-expiry.js'
+export { blockPrivateAddresses, type BlockPrivateAddresses, type BlockPrivateAddressesOptions } from './middleware/block-private-addresses.js'
+export { digestAuth } from './middleware/digest-auth.js'

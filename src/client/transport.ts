@@ -28,11 +28,12 @@ function signalsFor(req: ClientRequest): AttemptSignals {
 
 /** Turns what undici threw into the client's error for it; anything unknown passes through. */
 function translate(req: ClientRequest, signals: AttemptSignals, error: unknown): unknown {
-  if (error instanceof BlockedAddressError || error instanceof RequestTimeoutError || error instanceof RequestAbortedError || error instanceof ConnectionError) return error
+  // undici hands a connector's error over as it is, but a connector knows only the connection: name this hop's request
+  const blocked = error instanceof BlockedAddressError ? error : (error as { cause?: unknown } | null)?.cause
+  if (blocked instanceof BlockedAddressError) return new BlockedAddressError(req, blocked.address)
+  if (error instanceof RequestTimeoutError || error instanceof RequestAbortedError || error instanceof ConnectionError) return error
   if (signals.timeout?.aborted === true) return new RequestTimeoutError(req, req.timeout as number, error)
   if (req.signal?.aborted === true) return new RequestAbortedError(req, error)
-  const cause = (error as { cause?: unknown }).cause
-  if (cause instanceof BlockedAddressError) return cause
   const code = (error as { code?: unknown }).code
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return new RequestTimeoutError(req, req.timeout ?? 0, error)
   if (typeof code === 'string' && CONNECTION_CODES.has(code)) return new ConnectionError(req, code, error)
