@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ratioChart } from './chart.js'
+import type { ClientRun } from './client/index.js'
 import type { TimedCase } from './dispatch.js'
 import type { HttpRow } from './http.js'
 import type { SessionsRun } from './sessions/index.js'
@@ -21,6 +22,8 @@ export interface BenchRun {
   readonly targets: TargetResult[]
   /** The sessions part, when measured (or carried over). */
   readonly sessions?: SessionsRun | undefined
+  /** The client part (routechain/client against undici.request), when measured (or carried over). */
+  readonly client?: ClientRun | undefined
   /** Parts `--only` did not run, carried over from the previous latest.json: part → when they were measured. */
   readonly carried?: Record<string, string> | undefined
 }
@@ -90,6 +93,36 @@ function sessionsSection(run: SessionsRun | undefined): string[] {
   ]
 }
 
+const pct = (n: number): string => (Number.isFinite(n) ? `${Math.round(n * 100)}%` : 'n/a')
+const signedUs = (n: number): string => (Number.isFinite(n) ? `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(2)}` : 'n/a')
+
+function clientSection(run: ClientRun | undefined): string[] {
+  if (run === undefined) return ['## HTTP client', '', 'Not measured in this run.', '']
+  const m = run.method
+  const lines = [
+    '## HTTP client', '',
+    `Measured ${run.date}${m.quick ? ' (quick run: fewer and shorter rounds; indicative only)' : ''}. routechain/client's \`client.get()\` against plain`,
+    `\`undici.request\` on an \`Agent\` of its own, on loopback. The target, node:http answering GET /ping with \`pong\`, runs in its own`,
+    `process${m.pinned ? ' pinned to core 0' : ''}; the benchmark process${m.pinned ? ', pinned to core 1,' : ''} sends ${m.requests.toLocaleString('en-US')} requests per case per round, ${m.concurrency} in flight over`,
+    `${m.concurrency} keep-alive connections (every case has a pool of its own), and reads every body; ${m.rounds} round${m.rounds === 1 ? '' : 's'}, every case`,
+    `once per round with the order turning each round, after ${m.warmupRequests.toLocaleString('en-US')} warm-up requests per case. Each case's answer is`,
+    'checked first. Ratios are paired: each round\'s req/s divided by undici.request\'s in the same round; the median is shown.',
+    'Client CPU per request (process.cpuUsage: user + system, all threads) is the steadier figure on a shared machine;',
+    '"added" is the median of its per-round differences from undici.request\'s. "Busy" is CPU time over wall time: the',
+    'client\'s core near 100% with the target\'s well below means the client side is what limits req/s. `Agent.request()`',
+    'is the floor, what the client\'s transport itself calls (no URL parsing, no options spread); no target is held to it.', '',
+    ...(m.skipped === undefined || m.skipped.length === 0 ? [] : [`Left out of this run: ${m.skipped.join('; ')}.`, '']),
+    '| case | median req/s | min–max req/s | ratio to undici.request (median) | ratio min–max | client CPU µs/req | CPU vs undici.request | µs CPU added per request | client core busy | target core busy |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ]
+  for (const r of run.rows) {
+    const name = r.name.startsWith('createClient') ? `**${r.name}**` : r.name
+    lines.push(`| ${name} | ${n0(r.medianRps)} | ${n0(r.minRps)}–${n0(r.maxRps)} | **${n2(r.medianRatio)}** | ${n2(Math.min(...r.ratios))}–${n2(Math.max(...r.ratios))} | ${n2(r.cpuUsPerRequest)} | ${n2(r.cpuRatio)} × | ${signedUs(r.addedUs)} | ${pct(r.clientBusy)} | ${pct(r.serverBusy)} |`)
+  }
+  lines.push('')
+  return lines
+}
+
 /** Renders the Markdown report. */
 export function renderMarkdown(run: BenchRun): string {
   const m = run.machine
@@ -114,6 +147,7 @@ export function renderMarkdown(run: BenchRun): string {
     '## In process', '', 'Median and p99 time per call (mitata), in interleaved rounds; the ratio is the median of per-round ratios to',
     'the group\'s first case. Dispatch runs a found route\'s chain on a fresh request object; the floor calls the same',
     'three step functions directly.', '', ...inProcessTables(run.inProcess), '',
+    ...clientSection(run.client),
     ...sessionsSection(run.sessions),
     '## Versions', '', ...Object.entries(run.versions).map(([name, version]) => `- ${name} ${version}`), '',
     '## Commands', '', '```sh', ...run.commands, '```', '',

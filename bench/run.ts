@@ -1,11 +1,12 @@
-// `npm run bench [-- --quick] [-- --only http|in-process|sessions]`: HTTP on loopback, then in process, then
-// sessions; writes bench/results/latest.{md,json,svg}. With --only, the parts not run are carried over from the
-// previous latest.json (the report says so).
+// `npm run bench [-- --quick] [-- --only http|in-process|client|sessions]`: HTTP on loopback, then in process, then
+// the HTTP client against undici.request, then sessions; writes bench/results/latest.{md,json,svg}. With --only, the
+// parts not run are carried over from the previous latest.json (the report says so).
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { cpus, release, totalmem, type } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { benchClient } from './client/index.js'
 import { benchDispatch } from './dispatch.js'
 import { benchHttp } from './http.js'
 import { CAN_PIN, LOADER } from './load.js'
@@ -14,7 +15,7 @@ import { benchRouting } from './routing.js'
 import { benchSessions } from './sessions/index.js'
 import { checkTargets } from './targets.js'
 
-const PARTS = ['http', 'in-process', 'sessions'] as const
+const PARTS = ['http', 'in-process', 'client', 'sessions'] as const
 type Part = (typeof PARTS)[number]
 
 function onlyPart(argv: readonly string[]): Part | undefined {
@@ -74,6 +75,13 @@ if (runs('in-process')) {
   inProcess = [...dispatch, ...routing]
   delete carried['in process']
 } else carry('in process', previous?.date)
+let client = previous?.client
+if (runs('client')) {
+  const clientStarted = Date.now()
+  client = await benchClient(quick, log)
+  log(`client took ${((Date.now() - clientStarted) / 1000).toFixed(1)} s`)
+  delete carried.client
+} else if (client !== undefined) carry('client', client.date)
 let sessions = previous?.sessions
 if (runs('sessions')) {
   const sessionsStarted = Date.now()
@@ -87,13 +95,14 @@ const run: BenchRun = {
   date: new Date().toISOString(),
   machine: { cpu: cpu[0]?.model.trim() ?? 'unknown', cores: cpu.length, memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${type()} ${release()}`, node: process.version },
   versions: Object.fromEntries(['routechain', 'find-my-way', 'fastify', 'hono', '@hono/node-server', 'koa', '@koa/router', 'express', 'h3', 'koa-compose',
-    '@fastify/secure-session', 'sodium-native', 'tweetnacl', 'redis', 'mitata', 'autocannon']
+    '@fastify/secure-session', 'sodium-native', 'tweetnacl', 'redis', 'mitata', 'autocannon', 'undici']
     .map((name) => [name, name === 'routechain' ? (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version : version(name)])),
   method,
   commands: [
     `npm run bench${quick ? ' -- --quick' : ''}${only === undefined ? '' : ` -- --only ${only}`}`,
     `# per run: ${LOADER === 'wrk' ? `${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c${plan.connections} -d${plan.seconds}s --latency [-H 'authorization: Bearer t'] http://127.0.0.1:PORT/PATH` : 'autocannon (in process)'}`,
     `# servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/serve.js INDEX 0`,
+    `# client: this process${CAN_PIN ? ' (taskset -a -pc 1 PID)' : ''} against ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/client/serve.js 0 0 (GET /ping)`,
     `# sessions, one repeated cookie: ${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c64 -dSECONDS --latency -H 'cookie: session=VALUE' -H 'x-user: alice' http://127.0.0.1:PORT/me`,
     `# sessions, a distinct cookie per request: ${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c64 -dSECONDS --latency -s $TMPDIR/routechain-bench-*/requests.lua http://127.0.0.1:PORT/me`,
     `# sessions servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/sessions/serve.js INDEX 0 (RedisStorage's with ROUTECHAIN_BENCH_REDIS_URL=redis://127.0.0.1:PORT)`,
@@ -102,9 +111,10 @@ const run: BenchRun = {
   http,
   inProcess,
   // a carried-over part keeps the verdicts its own run gave (the code that judged it may have changed since)
-  targets: checkTargets(http, inProcess, sessions?.http).map((t) =>
+  targets: checkTargets(http, inProcess, sessions?.http, client?.rows).map((t) =>
     (t.part !== undefined && carried[t.part] !== undefined ? previous?.targets.find((p) => p.target === t.target) ?? t : t)),
   sessions,
+  client,
   ...(Object.keys(carried).length === 0 ? {} : { carried }),
 }
 mkdirSync(dir, { recursive: true })

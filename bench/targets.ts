@@ -1,4 +1,6 @@
 // The targets the benchmarks are held to, checked against one run's figures.
+import { CASE_NAMES } from './client/spec.js'
+import type { ClientRow } from './client/index.js'
 import type { TimedCase } from './dispatch.js'
 import type { HttpRow } from './http.js'
 import { NAMES, REPEATED_MODE } from './sessions/spec.js'
@@ -6,7 +8,7 @@ import { TIMED } from './spec.js'
 import { median } from './stats.js'
 
 /** Which part of the benchmarks measures a target (as `--only` names parts in the report). */
-export type TargetPart = 'HTTP' | 'in process' | 'sessions'
+export type TargetPart = 'HTTP' | 'in process' | 'client' | 'sessions'
 
 /** One target and whether this run met it. */
 export interface TargetResult {
@@ -16,7 +18,12 @@ export interface TargetResult {
   readonly met: boolean | undefined
 }
 
+/** The client part's floors, as ratios of req/s to undici.request's on the same connections count. */
+const CLIENT_BARE_MIN = 0.9
+const CLIENT_PASS_THROUGH_MIN = 0.85
+
 const fmt = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(2))
+const signed = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? 'n/a' : `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(1)}`)
 
 /** Median of the per-round ratios of one row's req/s to another's (paired: the same round, the same mode). */
 function pairedRatio(mine: HttpRow | undefined, other: HttpRow | undefined): number | undefined {
@@ -26,16 +33,17 @@ function pairedRatio(mine: HttpRow | undefined, other: HttpRow | undefined): num
 
 /**
  * Checks every target; `met` is undefined where this run did not measure it. `sessions` holds the sessions
- * part's rows: `route` names the mode, and ratios are to the same route without a session.
+ * part's rows: `route` names the mode, and ratios are to the same route without a session. `client` holds the
+ * client part's rows, ratios paired to undici.request's.
  */
-export function checkTargets(http: readonly HttpRow[], inProcess: readonly TimedCase[], sessions: readonly HttpRow[] = []): TargetResult[] {
+export function checkTargets(http: readonly HttpRow[], inProcess: readonly TimedCase[], sessions: readonly HttpRow[] = [], client: readonly ClientRow[] = []): TargetResult[] {
   const ratio = (contender: string, route: string): number | undefined =>
     http.find((r) => r.contender === contender && r.route === route)?.medianRatio
   const caseRatio = (group: string, name: string): number | undefined =>
     inProcess.find((c) => c.group.startsWith(group) && c.name === name)?.ratio
   const results: TargetResult[] = []
   const add = (target: string, value: number | undefined, measured: string, met: (v: number) => boolean): void => {
-    const part: TargetPart = target.startsWith('HTTP') ? 'HTTP' : target.startsWith('Sessions') ? 'sessions' : 'in process'
+    const part: TargetPart = target.startsWith('HTTP') ? 'HTTP' : target.startsWith('Sessions') ? 'sessions' : target.startsWith('Client') ? 'client' : 'in process'
     results.push({ part, target, measured: value === undefined ? 'not measured' : measured, met: value === undefined ? undefined : met(value) })
   }
   const [postRoute, rootRoute] = TIMED.map((c) => c.name) as [string, string]
@@ -65,6 +73,12 @@ export function checkTargets(http: readonly HttpRow[], inProcess: readonly Timed
   for (const [name, label] of [[NAMES.rawGcm, 'raw node:http decrypting AES-256-GCM by hand'], [NAMES.fastify, '@fastify/secure-session']] as const) {
     const r = pairedRatio(distinct, sessionRow(name, false))
     add(`Sessions: a distinct encrypted cookie per request ≥ ${label}`, r, `${fmt(r)} × its req/s (EncryptedCookieStorage)`, (v) => v >= 1)
+  }
+  const clientRow = (name: string): ClientRow | undefined => client.find((r) => r.name === name)
+  for (const [name, label, min] of [[CASE_NAMES.bare, 'no middlewares', CLIENT_BARE_MIN], [CASE_NAMES.passThrough, '3 pass-through middlewares', CLIENT_PASS_THROUGH_MIN]] as const) {
+    const row = clientRow(name)
+    add(`Client: ${label} ≥ ${min.toFixed(2)} × undici.request's req/s`, row?.medianRatio,
+      `${fmt(row?.medianRatio)} × (${signed(row?.addedUs)} µs client CPU per request)`, (v) => v >= min)
   }
   return results
 }

@@ -2,13 +2,15 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { ratioChart } from '../../bench/chart.js'
+import { summariseClient } from '../../bench/client/index.js'
+import { CASE_NAMES } from '../../bench/client/spec.js'
 import type { TimedCase } from '../../bench/dispatch.js'
 import type { HttpRow } from '../../bench/http.js'
 import { renderMarkdown, type BenchRun } from '../../bench/report.js'
 import { distinctMode, NAMES, REPEATED_MODE } from '../../bench/sessions/spec.js'
 import { TIMED } from '../../bench/spec.js'
 import { median } from '../../bench/stats.js'
-import { checkTargets } from '../../bench/targets.js'
+import { checkTargets, type TargetResult } from '../../bench/targets.js'
 
 function row(contender: string, route: string, ratio: number): HttpRow {
   return {
@@ -122,6 +124,33 @@ report('the sessions section notes the server-side storages only when it has the
   })
   assert.match(skipped, `Left out of this run: ${NAMES.redis}: redis-server is not installed.`)
   assert.not.match(skipped, 'runs on loopback')
+})
+
+report('checkTargets judges the client rows against undici.request, and the report shows them or says they were not measured', () => {
+  const round = (rps: number, cpuUs: number) => ({ rps, cpuUs, clientBusy: 1, serverBusy: 0.5 })
+  const rows = summariseClient([CASE_NAMES.undici, CASE_NAMES.bare, CASE_NAMES.passThrough], [
+    [round(1000, 40), round(1000, 40), round(1000, 40)],
+    [round(950, 42), round(900, 43), round(1000, 40)],
+    [round(800, 48), round(850, 47), round(900, 45)],
+  ])
+  const results = checkTargets([], [], [], rows).filter((t) => t.target.startsWith('Client'))
+  assert.is(results.length, 2)
+  assert.ok(results.every((t) => t.part === 'client'))
+  const [bare, passThrough] = results as [TargetResult, TargetResult]
+  assert.match(bare.measured, '0.95 ×')
+  assert.match(bare.measured, '+2.0 µs')
+  assert.is(passThrough.met, false, 'a median of 0.85 is under the floor')
+  const base: BenchRun = {
+    date: 'd', machine: { cpu: 'c', cores: 2, memoryGiB: 1, os: 'o', node: 'v20' }, versions: {},
+    method: { loader: 'wrk', pinned: true, rounds: 1, seconds: 1, connections: 64, quick: true }, commands: [], http: [], inProcess: [], targets: [],
+  }
+  assert.match(renderMarkdown(base), '## HTTP client\n\nNot measured in this run.')
+  const shown = renderMarkdown({
+    ...base,
+    client: { date: 'd3', method: { rounds: 3, requests: 100, warmupRequests: 10, concurrency: 4, pinned: true, quick: true, skipped: ['x: not there'] }, rows },
+  })
+  assert.match(shown, `| **${CASE_NAMES.bare}** | 900 |`)
+  assert.match(shown, 'Left out of this run: x: not there.')
 })
 
 report('checkTargets says "not measured" rather than passing what it did not see', () => {
