@@ -111,7 +111,6 @@ function clientSection(run: ClientRun | undefined): string[] {
     '"added" is the median of its per-round differences from undici.request\'s. "Busy" is CPU time over wall time: the',
     'client\'s core near 100% with the target\'s well below means the client side is what limits req/s. `Agent.request()`',
     'is the floor, what the client\'s transport itself calls (no URL parsing, no options spread); no target is held to it.', '',
-    ...(m.skipped === undefined || m.skipped.length === 0 ? [] : [`Left out of this run: ${m.skipped.join('; ')}.`, '']),
     '| case | median req/s | min–max req/s | ratio to undici.request (median) | ratio min–max | client CPU µs/req | CPU vs undici.request | µs CPU added per request | client core busy | target core busy |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ]

@@ -18,9 +18,18 @@ export interface TargetResult {
   readonly met: boolean | undefined
 }
 
-/** The client part's floors, as ratios of req/s to undici.request's on the same connections count. */
+/**
+ * The client part's floors, as ratios of req/s to plain undici.request's in the same round (same target, same
+ * number of connections). Measured here over 8 runs (medians of 3–10 rounds): no middlewares 0.97–1.44,
+ * 3 pass-through 0.90–1.47 (undici.request's own URL parsing and options spread cost more per call than the
+ * client's chain, so the client can beat it), logRequests + retry 0.66–1.11 and 0.69 in the full run. logRequests
+ * alone costs ~3× the bare client's overhead; with the two changes bench/miss-notes.ts names, the same case measured
+ * 1.09 ×. Real middlewares do real work (a timer, a log line, redaction, retry bookkeeping), so they are allowed
+ * more than pass-through ones: 0.75, met once logRequests is fixed, borderline until then.
+ */
 const CLIENT_BARE_MIN = 0.9
 const CLIENT_PASS_THROUGH_MIN = 0.85
+const CLIENT_REAL_MIN = 0.75
 
 const fmt = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(2))
 const signed = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? 'n/a' : `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(1)}`)
@@ -75,7 +84,12 @@ export function checkTargets(http: readonly HttpRow[], inProcess: readonly Timed
     add(`Sessions: a distinct encrypted cookie per request ≥ ${label}`, r, `${fmt(r)} × its req/s (EncryptedCookieStorage)`, (v) => v >= 1)
   }
   const clientRow = (name: string): ClientRow | undefined => client.find((r) => r.name === name)
-  for (const [name, label, min] of [[CASE_NAMES.bare, 'no middlewares', CLIENT_BARE_MIN], [CASE_NAMES.passThrough, '3 pass-through middlewares', CLIENT_PASS_THROUGH_MIN]] as const) {
+  const clientTargets = [
+    [CASE_NAMES.bare, 'no middlewares', CLIENT_BARE_MIN],
+    [CASE_NAMES.passThrough, '3 pass-through middlewares', CLIENT_PASS_THROUGH_MIN],
+    [CASE_NAMES.real, '[logRequests(), retry()]', CLIENT_REAL_MIN],
+  ] as const
+  for (const [name, label, min] of clientTargets) {
     const row = clientRow(name)
     add(`Client: ${label} ≥ ${min.toFixed(2)} × undici.request's req/s`, row?.medianRatio,
       `${fmt(row?.medianRatio)} × (${signed(row?.addedUs)} µs client CPU per request)`, (v) => v >= min)

@@ -131,15 +131,18 @@ report('checkTargets judges the client rows against undici.request, and the repo
   const rows = summariseClient([CASE_NAMES.undici, CASE_NAMES.bare, CASE_NAMES.passThrough], [
     [round(1000, 40), round(1000, 40), round(1000, 40)],
     [round(950, 42), round(900, 43), round(1000, 40)],
-    [round(800, 48), round(850, 47), round(900, 45)],
+    [round(800, 48), round(840, 47), round(900, 45)],
   ])
   const results = checkTargets([], [], [], rows).filter((t) => t.target.startsWith('Client'))
-  assert.is(results.length, 2)
+  assert.is(results.length, 3)
   assert.ok(results.every((t) => t.part === 'client'))
-  const [bare, passThrough] = results as [TargetResult, TargetResult]
+  const [bare, passThrough, real] = results as [TargetResult, TargetResult, TargetResult]
+  assert.is(bare.met, true)
   assert.match(bare.measured, '0.95 ×')
   assert.match(bare.measured, '+2.0 µs')
-  assert.is(passThrough.met, false, 'a median of 0.85 is under the floor')
+  assert.is(passThrough.met, false, 'a median of 0.84 is under the 0.85 floor')
+  assert.is(real.met, undefined, 'the real-middlewares case was not in these rows')
+  assert.is(real.measured, 'not measured')
   const base: BenchRun = {
     date: 'd', machine: { cpu: 'c', cores: 2, memoryGiB: 1, os: 'o', node: 'v20' }, versions: {},
     method: { loader: 'wrk', pinned: true, rounds: 1, seconds: 1, connections: 64, quick: true }, commands: [], http: [], inProcess: [], targets: [],
@@ -147,10 +150,10 @@ report('checkTargets judges the client rows against undici.request, and the repo
   assert.match(renderMarkdown(base), '## HTTP client\n\nNot measured in this run.')
   const shown = renderMarkdown({
     ...base,
-    client: { date: 'd3', method: { rounds: 3, requests: 100, warmupRequests: 10, concurrency: 4, pinned: true, quick: true, skipped: ['x: not there'] }, rows },
+    client: { date: 'd3', method: { rounds: 3, requests: 100, warmupRequests: 10, concurrency: 4, pinned: true, quick: true }, rows },
   })
-  assert.match(shown, `| **${CASE_NAMES.bare}** | 900 |`)
-  assert.match(shown, 'Left out of this run: x: not there.')
+  assert.match(shown, `| **${CASE_NAMES.bare}** | 950 | 900–1,000 | **0.95** |`)
+  assert.match(shown, '3 rounds, every case')
 })
 
 report('checkTargets says "not measured" rather than passing what it did not see', () => {
