@@ -49,6 +49,7 @@ interface Shared {
 }
 
 const chains = new WeakMap<readonly ClientMiddleware[], Chain>()
+const NO_OPTIONS: CallOptions = Object.freeze({})
 
 function checkMiddlewares(middlewares: unknown): readonly ClientMiddleware[] {
   if (!Array.isArray(middlewares) || middlewares.some((m) => typeof m !== 'function')) {
@@ -85,44 +86,48 @@ export class Client {
 
   /** Sends a GET. */
   get(url: string | URL, options?: CallOptions): Promise<ClientResponse> {
-    return this.request({ ...options, method: 'GET', url })
+    return this.#send('GET', url, options ?? NO_OPTIONS, options?.middlewares)
   }
 
   /** Sends a HEAD. */
   head(url: string | URL, options?: CallOptions): Promise<ClientResponse> {
-    return this.request({ ...options, method: 'HEAD', url })
+    return this.#send('HEAD', url, options ?? NO_OPTIONS, options?.middlewares)
   }
 
   /** Sends a POST: give it `json`, `form` or `body`. */
   post(url: string | URL, options?: CallOptions): Promise<ClientResponse> {
-    return this.request({ ...options, method: 'POST', url })
+    return this.#send('POST', url, options ?? NO_OPTIONS, options?.middlewares)
   }
 
   /** Sends a PUT. */
   put(url: string | URL, options?: CallOptions): Promise<ClientResponse> {
-    return this.request({ ...options, method: 'PUT', url })
+    return this.#send('PUT', url, options ?? NO_OPTIONS, options?.middlewares)
   }
 
   /** Sends a PATCH. */
   patch(url: string | URL, options?: CallOptions): Promise<ClientResponse> {
-    return this.request({ ...options, method: 'PATCH', url })
+    return this.#send('PATCH', url, options ?? NO_OPTIONS, options?.middlewares)
   }
 
   /** Sends a DELETE. */
   delete(url: string | URL, options?: CallOptions): Promise<ClientResponse> {
-    return this.request({ ...options, method: 'DELETE', url })
+    return this.#send('DELETE', url, options ?? NO_OPTIONS, options?.middlewares)
   }
 
   /**
    * Sends any request. `options.middlewares` replaces the client's for this request (`[]`: none).
    * @example await client.request({ method: 'PUT', url: '/posts/1', json: post }, { middlewares: [] })
    */
-  async request(init: RequestInit, options: Pick<CallOptions, 'middlewares'> = {}): Promise<ClientResponse> {
-    const middlewares = options.middlewares ?? (init as CallOptions).middlewares
+  request(init: RequestInit, options: Pick<CallOptions, 'middlewares'> = {}): Promise<ClientResponse> {
+    return this.#send(init.method, init.url, init, options.middlewares ?? (init as CallOptions).middlewares)
+  }
+
+  // the shorthands call this directly: building `{ ...options, method, url }` per call is a slow path on Node 20
+  async #send(method: string, url: string | URL, options: RequestOptions, middlewares: readonly ClientMiddleware[] | undefined): Promise<ClientResponse> {
     const chain = middlewares === undefined ? this.#chain : this.#chainFor(checkMiddlewares(middlewares))
-    const req = buildRequest(init.method, init.url, init, this.#shared.defaults)
+    const req = buildRequest(method, url, options, this.#shared.defaults)
     const res = isResponse(await chain(req))
-    if (res.status >= 400 && (init.throwOnError ?? this.#shared.throwOnError)) throw new HttpStatusError(req, res)
+    if (res.status >= 400 && (options.throwOnError ?? this.#shared.throwOnError)) throw new HttpStatusError(req, res)
     return res
   }
 
