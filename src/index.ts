@@ -32,5 +32,13 @@ export { MemoryStorage, type MemoryStorageOptions } from './session/memory.js'
 export { RedisStorage, type RedisClientLike, type RedisStorageOptions } from './session/redis.js'
 export { generateKey, type KeyInput } from './session/keys.js'
 
+// Sealed secrets
+export {
+  generateSealKeyPair, sealKeyId, sealValue, SealedValueError, SealKeyRing, type PublishedSealKey, type SealKeyInput,
+  type SealKeyPair,
+} from './sealed/seal-key-ring.js'
+export { openSealed, publishSealKey } from './sealed/open-sealed.js'
+export { sealFields } from './sealed/seal-fields.js'
+
 // Errors
 export { HttpError, RoutechainError, type HttpErrorOptions } from './errors.js'

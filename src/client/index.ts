@@ -13,3 +13,6 @@ export { refreshTokenOn401, type RefreshOn401Options } from './middleware/refres
 export { refreshTokenBeforeExpiry, type ExpiringToken, type RefreshBeforeExpiryOptions } from './middleware/refresh-before-expiry.js'
 export { blockPrivateAddresses, type BlockPrivateAddresses, type BlockPrivateAddressesOptions } from './middleware/block-private-addresses.js'
 export { digestAuth } from './middleware/digest-auth.js'
+export { sealBodyFields, type SealBodyFieldsOptions } from './middleware/seal-body-fields.js'
+export { sealFields } from '../sealed/seal-fields.js'
+export type { PublishedSealKey } from '../sealed/seal-key-ring.js'

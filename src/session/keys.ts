@@ -17,17 +17,17 @@ export type KeyInput = string | Uint8Array
 
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/
 
-/** Reads a 32-byte key, or throws at start-up with a message that says how to make one. */
-export function readKey(input: unknown, who: string): Buffer {
+/** Reads a 32-byte key, or throws at start-up with a message that says how to make one (`howTo`). */
+export function readKey(input: unknown, who: string, howTo: string = HOW_TO): Buffer {
   if (input instanceof Uint8Array) {
-    if (input.length !== 32) configError(`${who}: a key must be 32 bytes, got ${input.length}; ${HOW_TO}`)
+    if (input.length !== 32) configError(`${who}: a key must be 32 bytes, got ${input.length}; ${howTo}`)
     return Buffer.from(input)
   }
-  if (typeof input !== 'string' || input === '') configError(`${who}: no key given (is SESSION_KEY set?); ${HOW_TO}`)
+  if (typeof input !== 'string' || input === '') configError(`${who}: no key given${howTo === HOW_TO ? ' (is SESSION_KEY set?)' : ''}; ${howTo}`)
   const trimmed = input.trim()
-  if (!BASE64.test(trimmed)) configError(`${who}: the key is not base64; ${HOW_TO}`)
+  if (!BASE64.test(trimmed)) configError(`${who}: the key is not base64; ${howTo}`)
   const bytes = Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64')
-  if (bytes.length !== 32) configError(`${who}: the key decodes to ${bytes.length} bytes, not 32; ${HOW_TO}`)
+  if (bytes.length !== 32) configError(`${who}: the key decodes to ${bytes.length} bytes, not 32; ${howTo}`)
   return bytes
 }
 

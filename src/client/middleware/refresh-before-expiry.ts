@@ -1,6 +1,7 @@
 import { configError } from '../../errors.js'
 import type { ClientMiddleware } from '../middleware.js'
-import { checkFunction, singleFlight, withBearer } from './token-shared.js'
+import { singleFlight } from './single-flight.js'
+import { checkFunction, withBearer } from './token-shared.js'
 
 /**
  * A token and when it expires, as {@link RefreshBeforeExpiryOptions.getToken} gives it.

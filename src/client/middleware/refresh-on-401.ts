@@ -1,7 +1,8 @@
 import { configError } from '../../errors.js'
 import type { ClientMiddleware } from '../middleware.js'
 import { isReplayable } from '../request.js'
-import { checkFunction, singleFlight, withBearer } from './token-shared.js'
+import { singleFlight } from './single-flight.js'
+import { checkFunction, withBearer } from './token-shared.js'
 
 /**
  * Options for {@link refreshTokenOn401}.
