@@ -128,3 +128,11 @@ export function buildRequest(method: string, target: string | URL, options: Requ
   const maxRedirects = options.maxRedirects === undefined ? defaults.maxRedirects : checkCount('maxRedirects', options.maxRedirects, 0)
   return { method: method.toUpperCase(), url, headers, body, signal: options.signal, timeout, maxRedirects, dispatcher: undefined }
 }
+
+// headers that carry credentials for one origin; a request moving elsewhere does not take them along
+const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization']
+
+/** Drops the headers that carry credentials when a request made for `from` goes to another origin, `to`. */
+export function dropCredentialsAcrossOrigins(headers: Record<string, string>, from: URL, to: URL): void {
+  if (from.origin !== to.origin) for (const name of CREDENTIAL_HEADERS) delete headers[name]
+}

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import { BlockedAddressError, ConnectionError, RequestAbortedError, RequestTimeoutError, TooManyRedirectsError } from './errors.js'
-import { bodyForAttempt, isReplayable, type ClientRequest } from './request.js'
+import { bodyForAttempt, dropCredentialsAcrossOrigins, isReplayable, type ClientRequest } from './request.js'
 import { ClientResponse } from './response.js'
 
 // error codes that mean the server could not be reached or the connection broke
@@ -11,8 +11,6 @@ const CONNECTION_CODES = new Set([
 ])
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
-// headers that carry credentials for one origin; a redirect elsewhere does not take them along
-const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization']
 
 /** One attempt's abort signals: the request's own, and its timeout. */
 interface AttemptSignals {
@@ -84,7 +82,7 @@ function redirected(req: ClientRequest, res: ClientResponse): ClientRequest | un
     delete headers['content-type']
     delete headers['content-length']
   }
-  if (url.origin !== req.url.origin) for (const name of CREDENTIAL_HEADERS) delete headers[name]
+  dropCredentialsAcrossOrigins(headers, req.url, url)
   return { ...req, url, headers, method: toGet ? 'GET' : req.method, body: toGet ? undefined : req.body }
 }
 

@@ -79,7 +79,7 @@ function ringKey(input: SealKeyInput): RingKey {
  * clients seal with it. All of them open, so values sealed with an older key still open while it is rotated out.
  *
  * @example
- * const ring = new SealKeyRing([process.env.SEAL_KEY, process.env.OLD_SEAL_KEY].filter(Boolean))
+ * const ring = new SealKeyRing([process.env.SEAL_KEY, process.env.SEAL_OLD_KEY].filter((key) => key !== undefined))
  */
 export class SealKeyRing {
   readonly #keys: readonly RingKey[]

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert'
 import nacl from 'tweetnacl'
 import { createClient, sealBodyFields } from '../../src/client/index.js'
 import {
-  createApp, generateSealKeyPair, openSealed, publishSealKey, sealFields, sealKeyId, sealValue, SealedValueError,
+  createApp, reply, generateSealKeyPair, openSealed, publishSealKey, sealFields, sealKeyId, sealValue, SealedValueError,
   SealKeyRing, type PublishedSealKey,
 } from '../../src/index.js'
 import { throwsConfig } from '../_helpers/assert.js'
@@ -229,6 +229,57 @@ client('sealFields, the plain function, seals for a key fetched by hand', async 
   assert.equal(Object.keys(body).sort(), ['encrypted_value', 'key_id', 'untouched'])
   assert.is(Buffer.from(ring.open(published.key_id, body.encrypted_value as string)).toString(), 'v')
   assert.throws(() => sealFields({ encrypted_value: 5 }, ['encrypted_value'], published), /must be a string to be sealed/)
+})
+
+client('a key server on another origin gets no Authorization or Cookie; each service keeps its own key', async () => {
+  const seen: Record<string, string | string[] | undefined>[] = []
+  const keyApp = createApp({ logger: recordingLogger().logger })
+  keyApp.get('/public-key', (req) => {
+    seen.push({ ...req.headers })
+    return ring.published()
+  })
+  const first = await wireServer(() => ring)
+  const otherPair = generateSealKeyPair()
+  const second = await wireServer(() => new SealKeyRing(otherPair.secretKey))
+  const keyServer = await serve(keyApp)
+  const [a, b] = [await serve(first.app), await serve(second.app)]
+  try {
+    const credentials = { authorization: 'Bearer api-token', cookie: 'session=abc' }
+    const remote = createClient({ baseUrl: a.url, headers: credentials, middlewares: [sealBodyFields({ keyUrl: `${keyServer.url}/public-key`, fields: ['encrypted_value'] })] })
+    assert.is((await remote.put('/secrets/x', { json: { encrypted_value: 'v' } })).status, 204)
+    assert.is(seen.length, 1)
+    assert.is(seen[0]?.authorization, undefined)
+    assert.is(seen[0]?.cookie, undefined)
+    await remote.close()
+
+    const noBase = createClient({ headers: credentials, middlewares: [sealBodyFields({ keyUrl: '/secrets/public-key', fields: ['encrypted_value'] })] })
+    for (let i = 0; i < 3; i++) {
+      assert.is((await noBase.put(`${a.url}/secrets/a${i}`, { json: { encrypted_value: `a${i}` } })).status, 204)
+      assert.is((await noBase.put(`${b.url}/secrets/b${i}`, { json: { encrypted_value: `b${i}` } })).status, 204)
+    }
+    assert.is(first.keyFetches(), 1, 'each service\'s key fetched once')
+    assert.is(second.keyFetches(), 1)
+    assert.equal(second.opened, ['b0', 'b1', 'b2'])
+    await noBase.close()
+  } finally {
+    await Promise.all([keyServer.close(), a.close(), b.close()])
+  }
+})
+
+client('when the key cannot be fetched again after a 400, the 400 is what the caller gets', async () => {
+  let keyUp = true
+  const app = createApp({ logger: recordingLogger().logger })
+  app.get('/secrets/public-key', () => keyUp ? ring.published() : reply('down', { status: 503 }))
+  app.put('/secrets/:name', () => reply('refused', { status: 400 }))
+  await withServer(app, async (s) => {
+    const api = createClient({ baseUrl: s.url, middlewares: [sealBodyFields({ keyUrl: '/secrets/public-key', fields: ['encrypted_value'] })] })
+    assert.is((await api.put('/secrets/a', { json: { encrypted_value: 'x' } })).status, 400)
+    keyUp = false
+    const res = await api.put('/secrets/b', { json: { encrypted_value: 'y' } })
+    assert.is(res.status, 400)
+    assert.is(await res.text(), 'refused')
+    await api.close()
+  })
 })
 
 client.run()
