@@ -8,6 +8,7 @@ import type { HttpRow } from './http.js'
 import type { SessionsRun } from './sessions/index.js'
 import { NAMES } from './sessions/spec.js'
 import { MISS_NOTES } from './miss-notes.js'
+import { SEALED_GROUPS } from './sealed.js'
 import type { TargetResult } from './targets.js'
 
 /** Everything one run measured, and how. */
@@ -145,7 +146,7 @@ export function renderMarkdown(run: BenchRun): string {
     '## HTTP on loopback', '', ...(run.http.length === 0 ? ['Not measured in this run.', ''] : httpTables(run.http)),
     '## In process', '', 'Median and p99 time per call (mitata), in interleaved rounds; the ratio is the median of per-round ratios to',
     'the group\'s first case. Dispatch runs a found route\'s chain on a fresh request object; the floor calls the same',
-    'three step functions directly.', '', ...inProcessTables(run.inProcess), '',
+    'three step functions directly.', '', ...sealedNote(run.inProcess), ...inProcessTables(run.inProcess), '',
     ...clientSection(run.client),
     ...sessionsSection(run.sessions),
     '## Versions', '', ...Object.entries(run.versions).map(([name, version]) => `- ${name} ${version}`), '',
@@ -160,6 +161,21 @@ export function writeReport(dir: string, run: BenchRun, name = 'latest'): void {
   writeFileSync(join(dir, `${name}.md`), renderMarkdown(run))
   const subtitle = `${run.machine.cpu}, Node ${run.machine.node}, ${run.method.loader}, median of ${run.method.rounds} interleaved rounds`
   writeFileSync(join(dir, `${name}.svg`), ratioChart(run.http, subtitle))
+}
+
+/** What the sealed-box rows compare, when the run has them. */
+function sealedNote(cases: readonly TimedCase[]): string[] {
+  if (!cases.some((c) => SEALED_GROUPS.has(c.group))) return []
+  return [
+    'Sealed boxes (libsodium\'s `crypto_box_seal`): one seal and one open of random bytes to one key pair. routechain\'s',
+    '`sealValue()` and `SealKeyRing.open()` run on tweetsodium (pure JavaScript) and take and give base64, as the API does;',
+    'the baseline is libsodium itself, natively (sodium-native, which @fastify/secure-session brings); "node:crypto X25519 +',
+    'tweetnacl" is the same box with only the X25519 native (node:crypto has no XSalsa20 and no 24-byte blake2b); "node:crypto',
+    'X25519 + ChaCha20-Poly1305" is a box of the same shape and size from node:crypto alone, not the same format. Before',
+    'timing, each opens its own boxes and refuses a changed one, and the three in libsodium\'s format open each other\'s.',
+    'A seal makes an ephemeral X25519 key pair and one X25519 product, an open one X25519 product; the last group times',
+    'tweetsodium\'s parts, so its ratios are shares of a whole seal.', '',
+  ]
 }
 
 /** For each missed target, what profiling showed (bench/miss-notes.ts). */

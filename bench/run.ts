@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick] [-- --only http|in-process|client|sessions]`: HTTP on loopback, then in process, then
-// the HTTP client against undici.request, then sessions; writes bench/results/latest.{md,json,svg}. With --only, the
-// parts not run are carried over from the previous latest.json (the report says so).
+// `npm run bench [-- --quick] [-- --only http|in-process|client|sessions]`: HTTP on loopback, then in process
+// (dispatch, routing, sealed boxes), then the HTTP client against undici.request, then sessions; writes
+// bench/results/latest.{md,json,svg}. With --only, the parts not run are carried over from the previous latest.json
+// (the report says so).
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { cpus, release, totalmem, type } from 'node:os'
@@ -12,6 +13,7 @@ import { benchHttp } from './http.js'
 import { CAN_PIN, LOADER } from './load.js'
 import { writeReport, type BenchRun } from './report.js'
 import { benchRouting } from './routing.js'
+import { benchSealed } from './sealed.js'
 import { benchSessions } from './sessions/index.js'
 import { checkTargets } from './targets.js'
 
@@ -72,7 +74,9 @@ if (runs('in-process')) {
   const dispatch = await benchDispatch(quick)
   log('in process: routing')
   const routing = await benchRouting(quick)
-  inProcess = [...dispatch, ...routing]
+  log('in process: sealed boxes')
+  const sealed = await benchSealed(quick)
+  inProcess = [...dispatch, ...routing, ...sealed]
   delete carried['in process']
 } else carry('in process', previous?.date)
 let client = previous?.client
@@ -95,7 +99,7 @@ const run: BenchRun = {
   date: new Date().toISOString(),
   machine: { cpu: cpu[0]?.model.trim() ?? 'unknown', cores: cpu.length, memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${type()} ${release()}`, node: process.version },
   versions: Object.fromEntries(['routechain', 'find-my-way', 'fastify', 'hono', '@hono/node-server', 'koa', '@koa/router', 'express', 'h3', 'koa-compose',
-    '@fastify/secure-session', 'sodium-native', 'tweetnacl', 'redis', 'mitata', 'autocannon', 'undici']
+    '@fastify/secure-session', 'sodium-native', 'tweetnacl', 'tweetsodium', 'blakejs', 'redis', 'mitata', 'autocannon', 'undici']
     .map((name) => [name, name === 'routechain' ? (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version : version(name)])),
   method,
   commands: [

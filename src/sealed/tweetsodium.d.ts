@@ -1,4 +1,4 @@
-// tweetsodium 0.0.5 ships no types: the two functions routechain uses.
+// tweetsodium 0.0.5 ships types with no default export, and they say sealOpen never returns null: these replace them.
 declare module 'tweetsodium' {
   /** libsodium's crypto_box_seal: ephemeral public key ‖ box, 48 bytes longer than the message. */
   export function seal(message: Uint8Array, publicKey: Uint8Array): Uint8Array

@@ -1,5 +1,6 @@
 // The Python side of the interop tests: Debian's python3 running a script from tests/_helpers (the scripts stay
 // in the source tree; the compiled tests find them from .build/tests/_helpers/ or any other outDir as deep).
+import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,6 +15,27 @@ export const PYTHON = '/usr/bin/python3'
  * STORAGE (encrypted | nacl | simple | redis), KEY (the key; the redis-server's port for redis), COOKIE_NAME, PORT.
  */
 export const AIOHTTP_APP = fileURLToPath(new URL('../../../tests/_helpers/aiohttp_app.py', import.meta.url))
+
+/**
+ * tests/_helpers/sealed_box.py: libsodium's crypto_box_seal through PyNaCl's SealedBox; one JSON request on
+ * stdin, one JSON answer on stdout (the script's docstring has both shapes).
+ */
+export const SEALED_BOX = fileURLToPath(new URL('../../../tests/_helpers/sealed_box.py', import.meta.url))
+
+/** Runs `script` once with Debian's python3, `input` as JSON on stdin; returns what it printed, parsed as JSON. */
+export function runPythonJson<T>(script: string, input: unknown): T {
+  assert.ok(existsSync(script), `the Python script is missing at ${script}`)
+  const run = spawnSync(PYTHON, [script], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+    timeout: 30_000,
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  })
+  if (run.error !== undefined) throw run.error
+  assert.is(run.status, 0, `${basename(script)} exited with ${run.status ?? run.signal}:\n${run.stderr}`)
+  return JSON.parse(run.stdout) as T
+}
 
 /**
  * Starts `script args` with Debian's python3, unbuffered; resolves once it has printed the port it bound

@@ -7,6 +7,7 @@ import { CASE_NAMES } from '../../bench/client/spec.js'
 import type { TimedCase } from '../../bench/dispatch.js'
 import type { HttpRow } from '../../bench/http.js'
 import { renderMarkdown, type BenchRun } from '../../bench/report.js'
+import { openGroup, SEALED_NAMES } from '../../bench/sealed.js'
 import { distinctMode, NAMES, REPEATED_MODE } from '../../bench/sessions/spec.js'
 import { TIMED } from '../../bench/spec.js'
 import { median } from '../../bench/stats.js'
@@ -154,6 +155,31 @@ report('checkTargets judges the client rows against undici.request, and the repo
   })
   assert.match(shown, `| **${CASE_NAMES.bare}** | 950 | 900–1,000 | **0.95** |`)
   assert.match(shown, '3 rounds, every case')
+})
+
+report('checkTargets holds SealKeyRing.open of 1 KiB to its ceiling, read from the 1 KiB open group only', () => {
+  const target = (inProcess: TimedCase[]): TargetResult | undefined => checkTargets([], inProcess).find((t) => t.target.startsWith('Open a 1 KiB sealed value'))
+  const native = timed(openGroup('1 KiB'), SEALED_NAMES.libsodium.open, 40_000, 1)
+  const fast = target([native, timed(openGroup('32-byte'), SEALED_NAMES.routechain.open, 5e6, 100), timed(openGroup('1 KiB'), SEALED_NAMES.routechain.open, 800_000, 20)])
+  assert.is(fast?.met, true)
+  assert.is(fast?.part, 'in process')
+  assert.match(fast?.measured ?? '', '800 µs median')
+  assert.match(fast?.measured ?? '', 'libsodium natively: 40.0 µs')
+  assert.is(target([timed(openGroup('1 KiB'), SEALED_NAMES.routechain.open, 5e6, 100)])?.met, false)
+  const absent = target([native])
+  assert.is(absent?.met, undefined)
+  assert.is(absent?.measured, 'not measured')
+})
+
+report('the in-process section explains the sealed-box rows only when the run has them', () => {
+  const base: BenchRun = {
+    date: 'd', machine: { cpu: 'c', cores: 2, memoryGiB: 1, os: 'o', node: 'v20' }, versions: {},
+    method: { loader: 'wrk', pinned: true, rounds: 1, seconds: 1, connections: 64, quick: true }, commands: [], http: [], inProcess: [], targets: [],
+  }
+  assert.not.match(renderMarkdown(base), 'Sealed boxes')
+  const shown = renderMarkdown({ ...base, inProcess: [timed(openGroup('1 KiB'), SEALED_NAMES.routechain.open, 800_000, 20)] })
+  assert.match(shown, 'Sealed boxes')
+  assert.match(shown, `| ${openGroup('1 KiB')} | ${SEALED_NAMES.routechain.open} | 800.00 µs |`)
 })
 
 report('checkTargets says "not measured" rather than passing what it did not see', () => {
