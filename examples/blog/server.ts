@@ -2,6 +2,7 @@
 // 127.0.0.1). Sessions are encrypted cookies under SESSION_KEY (make one with `npm run keygen` here, `npx routechain keygen` where routechain is installed);
 // without it a key is generated for this run only. Tracing: ROUTECHAIN_TRACE=1.
 import { generateKey, RoutechainError } from '../../src/index.js'
+import { serveExample } from '../shared/serve-example.js'
 import { buildBlog } from './app.js'
 
 let sessionKey = process.env.SESSION_KEY
@@ -31,20 +32,6 @@ try {
   throw error
 }
 
-const port = Number(process.env.PORT ?? 3000)
-const server = await app.listen({ port, host: process.env.HOST ?? '127.0.0.1' })
-const address = server.address()
-const where = typeof address === 'object' && address !== null ? `http://${address.address}:${address.port}` : String(address)
-app.printRoutes()
-console.log(`\nroutechain blog listening on ${where}`)
-console.log('  log in as alice / wonderland or bob / builder')
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.log(`\n${signal}: closing…`)
-    void app.close({ timeout: 5000 }).then(() => process.exit(0), (error: unknown) => {
-      console.error('closing failed', error)
-      process.exit(1)
-    })
-  })
-}
+await serveExample(app, 'blog', () => [
+  '  log in as alice / wonderland or bob / builder',
+])

@@ -2,6 +2,7 @@
 //   npm run compile && node .build/examples/secrets/server.js
 // Keys come from the environment (see keys.ts): SEAL_KEY, SEAL_OLD_KEY while rotating, and SECRETS_TOKEN.
 import { RoutechainError } from '../../src/index.js'
+import { serveExample } from '../shared/serve-example.js'
 import { buildSecretsApp } from './app.js'
 import { KeyConfigError, keysFromEnv } from './keys.js'
 
@@ -19,20 +20,6 @@ try {
   throw error
 }
 
-const port = Number(process.env.PORT ?? 3000)
-const server = await app.listen({ port, host: process.env.HOST ?? '127.0.0.1' })
-const address = server.address()
-const where = typeof address === 'object' && address !== null ? `http://${address.address}:${address.port}` : String(address)
-app.printRoutes()
-console.log(`\nroutechain secrets example listening on ${where}`)
-console.log(`  store one:  printf %s 'hunter2' | SECRETS_URL=${where} SECRETS_TOKEN=… node .build/examples/secrets/client.js DEPLOY_TOKEN`)
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.log(`\n${signal}: closing…`)
-    void app.close({ timeout: 5000 }).then(() => process.exit(0), (error: unknown) => {
-      console.error('closing failed', error)
-      process.exit(1)
-    })
-  })
-}
+await serveExample(app, 'secrets example', (where) => [
+  `  store one:  printf %s 'hunter2' | SECRETS_URL=${where} SECRETS_TOKEN=… node .build/examples/secrets/client.js DEPLOY_TOKEN`,
+])
