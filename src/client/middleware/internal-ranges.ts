@@ -1,7 +1,7 @@
 // The address ranges blockPrivateAddresses() refuses, and the check of one address against them and an allow list.
-import { BlockList, isIPv4, isIPv6 } from 'node:net'
+import { BlockList, isIPv4 } from 'node:net'
 import { configError } from '../../errors.js'
-import { normalizeAddress } from './ip-normalize.js'
+import { addAddressEntry, normalizeAddress } from '../../ip.js'
 
 /**
  * One refused range: a CIDR subnet and why nothing outside should be sent there.
@@ -51,25 +51,8 @@ export const INTERNAL_RANGES: readonly InternalRange[] = [
   { subnet: 'ff00::/8', why: 'multicast (RFC 4291)' },
 ]
 
-/** Adds an address or CIDR subnet to a list; false when the entry is neither. */
-function addEntry(list: BlockList, entry: string): boolean {
-  const slash = entry.indexOf('/')
-  const address = slash === -1 ? entry : entry.slice(0, slash)
-  if (address.includes('%')) return false
-  const type = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : undefined
-  if (type === undefined) return false
-  if (slash === -1) {
-    list.addAddress(address, type)
-    return true
-  }
-  const bits = entry.slice(slash + 1)
-  if (!/^\d{1,3}$/.test(bits) || Number(bits) > (type === 'ipv4' ? 32 : 128)) return false
-  list.addSubnet(address, Number(bits), type)
-  return true
-}
-
 const internal = new BlockList()
-for (const { subnet } of INTERNAL_RANGES) addEntry(internal, subnet)
+for (const { subnet } of INTERNAL_RANGES) addAddressEntry(internal, subnet)
 
 /**
  * Builds the list `allow` describes, checking each entry: an IPv4 or IPv6 address, or a CIDR subnet of one.
@@ -83,7 +66,7 @@ export function allowList(allow: unknown): BlockList {
   const list = new BlockList()
   if (!Array.isArray(allow)) configError(`blockPrivateAddresses({ allow }) takes a list of addresses or CIDR subnets, got ${typeof allow}`)
   for (const entry of allow as unknown[]) {
-    if (typeof entry !== 'string' || !addEntry(list, entry)) {
+    if (typeof entry !== 'string' || !addAddressEntry(list, entry)) {
       configError(`blockPrivateAddresses({ allow }) takes IP addresses or CIDR subnets such as '127.0.0.1', '10.1.0.0/16' or 'fd00::/8' (no brackets, no zone); got ${typeof entry === 'string' ? `'${entry}'` : typeof entry}`)
     }
   }

@@ -1,5 +1,5 @@
-// Brings an IP address to the one form the range check judges: no URL brackets, no zone, IPv6 in URL's
-// canonical spelling, and an IPv4 address carried inside an IPv6 one taken out of it.
+// IP addresses as the range checks judge them (no URL brackets, no zone, IPv6 in URL's canonical spelling, an
+// IPv4 address carried inside an IPv6 one taken out of it), and lists of addresses and subnets to check them against.
 import { BlockList, isIPv4, isIPv6 } from 'node:net'
 
 /** An IPv6 prefix whose addresses carry an IPv4 address, and the 16-bit group where those 32 bits start. */
@@ -65,4 +65,31 @@ export function normalizeAddress(host: string): string | undefined {
     if (prefix.check(canonical, 'ipv6')) return ipv4At(groupsOf(canonical), group)
   }
   return canonical
+}
+
+/** Adds an address or CIDR subnet to a list; false when the entry is neither (a zone, brackets or a bad prefix included). */
+export function addAddressEntry(list: BlockList, entry: string): boolean {
+  const slash = entry.indexOf('/')
+  const address = slash === -1 ? entry : entry.slice(0, slash)
+  if (address.includes('%')) return false
+  const type = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : undefined
+  if (type === undefined) return false
+  if (slash === -1) {
+    list.addAddress(address, type)
+    return true
+  }
+  const bits = entry.slice(slash + 1)
+  if (!/^\d{1,3}$/.test(bits) || Number(bits) > (type === 'ipv4' ? 32 : 128)) return false
+  list.addSubnet(address, Number(bits), type)
+  return true
+}
+
+/**
+ * Whether an address is in a list, judged as {@link normalizeAddress} gives it (so `::ffff:10.0.0.1` counts
+ * as `10.0.0.1`); false for what is not an IP address.
+ * @example inAddressList(list, '[::ffff:7f00:1]')
+ */
+export function inAddressList(list: BlockList, address: string): boolean {
+  const normal = normalizeAddress(address)
+  return normal !== undefined && list.check(normal, isIPv4(normal) ? 'ipv4' : 'ipv6')
 }
