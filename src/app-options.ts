@@ -2,7 +2,7 @@ import { DEFAULT_BODY_LIMIT } from './body.js'
 import { configError } from './errors.js'
 import { guardLogger, type Logger } from './logger.js'
 import type { RoutingOptions } from './route-table.js'
-import { resolveTrustProxy, type TrustProxy, type TrustsAddress } from './proxy.js'
+import { resolveTrustProxy, type TrustProxy, type TrustsHop } from './proxy.js'
 import type { SessionOptions } from './session/phase.js'
 
 /** Options for {@link createApp}. Every one is optional. */
@@ -22,9 +22,10 @@ export interface AppOptions extends RoutingOptions {
    */
   session?: SessionOptions
   /**
-   * Proxies whose `X-Forwarded-Proto` and `X-Forwarded-For` headers are believed, for `req.protocol`,
-   * `req.secure`, `req.ip` and `Secure` session cookies: `true` for any peer (only when nothing but the proxy
-   * can reach the app), or their addresses and subnets. @default false
+   * Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed, for `req.ip`, `req.protocol`,
+   * `req.secure` and `Secure` session cookies: `true` when the app sits behind one proxy, a number for that
+   * many in a row, or the proxies' addresses and subnets. Only hops the trusted proxies added count, so a
+   * client cannot choose its `req.ip`. @default false
    * @example trustProxy: ['127.0.0.1', '10.0.0.0/8']
    */
   trustProxy?: TrustProxy
@@ -34,9 +35,12 @@ export interface AppOptions extends RoutingOptions {
    * @default 10000
    */
   headersTimeout?: number
-  /** How long a client may take to send the whole request, body included, in ms (408 after). @default 30000 */
+  /**
+   * How long a client may take to send the whole request, body included, in ms (408 after); routes that take
+   * large uploads with a `bodyLimit()` step may need more. Applies to `app.listen()`. @default 30000
+   */
   requestTimeout?: number
-  /** How long an idle keep-alive connection stays open between requests, in ms. @default 5000 */
+  /** How long an idle keep-alive connection stays open between requests, in ms. Applies to `app.listen()`. @default 5000 */
   keepAliveTimeout?: number
 }
 
@@ -53,7 +57,7 @@ export interface ResolvedOptions {
   readonly trace: ((line: string) => void) | undefined
   readonly bodyLimit: number
   readonly routing: RoutingOptions
-  readonly trustProxy: TrustsAddress | undefined
+  readonly trustProxy: TrustsHop | undefined
   readonly timeouts: ServerTimeouts
 }
 

@@ -1,69 +1,67 @@
-import { BlockList, isIP } from 'node:net'
+import { BlockList } from 'node:net'
 import { configError } from './errors.js'
+import { addAddressEntry, inAddressList, normalizeAddress } from './ip.js'
 
 /**
- * Which peers may speak for the client through `X-Forwarded-Proto` and `X-Forwarded-For`: `true` for any
- * (only when nothing but the proxy can reach the app), or proxy addresses and subnets such as
- * `['127.0.0.1', '10.0.0.0/8', '::1']`.
+ * Which proxies may speak for the client through `X-Forwarded-For` and `X-Forwarded-Proto`:
+ * - `true`: the peer is a proxy (one hop): the client is the last address it added;
+ * - a number: that many proxies in a row, the peer first;
+ * - a list: the proxies' addresses and subnets (`['10.0.0.0/8']`), wherever they stand in the chain.
+ * Addresses a client wrote into the header itself are never believed: the walk stops at the first hop that
+ * is not a trusted proxy.
  */
-export type TrustProxy = boolean | readonly string[]
+export type TrustProxy = boolean | number | readonly string[]
 
-/** Decides whether an address is a trusted proxy. */
-export type TrustsAddress = (address: string) => boolean
+/** Decides whether the address at a hop (0: the peer, 1: the last address in X-Forwarded-For, …) is a trusted proxy. */
+export type TrustsHop = (address: string, hop: number) => boolean
 
 /** Checks the `trustProxy` option at start-up; `undefined` when no proxy is trusted. */
-export function resolveTrustProxy(option: TrustProxy | undefined): TrustsAddress | undefined {
+export function resolveTrustProxy(option: TrustProxy | undefined): TrustsHop | undefined {
   if (option === undefined || option === false) return undefined
-  if (option === true) return () => true
-  if (!Array.isArray(option)) configError('trustProxy takes true, false, or a list of proxy addresses and subnets such as ["10.0.0.0/8"]')
+  if (option === true) return (_address, hop) => hop === 0
+  if (typeof option === 'number') {
+    if (!Number.isInteger(option) || option < 0) configError(`trustProxy as a number counts proxies in front of the app (1, 2, …), got ${option}`)
+    return option === 0 ? undefined : (_address, hop) => hop < option
+  }
+  if (!Array.isArray(option)) configError('trustProxy takes true, a number of proxies, or a list of proxy addresses and subnets such as ["10.0.0.0/8"]')
   if (option.length === 0) return undefined
   const trusted = new BlockList()
   for (const entry of option) {
-    const [address = '', bits, extra] = String(entry).split('/')
-    const family = isIP(address)
-    const prefix = bits === undefined ? undefined : Number(bits)
-    const maxBits = family === 6 ? 128 : 32
-    if (family === 0 || extra !== undefined || (prefix !== undefined && (!Number.isInteger(prefix) || prefix < 0 || prefix > maxBits))) {
-      configError(`trustProxy: "${String(entry)}" is not an IP address or subnet (e.g. "10.0.0.1" or "10.0.0.0/8")`)
+    if (typeof entry !== 'string' || !addAddressEntry(trusted, entry)) {
+      configError(`trustProxy: ${JSON.stringify(entry)} is not an IP address or subnet (e.g. "10.0.0.1" or "10.0.0.0/8")`)
     }
-    const type = family === 6 ? 'ipv6' : 'ipv4'
-    if (prefix === undefined) trusted.addAddress(address, type)
-    else trusted.addSubnet(address, prefix, type)
   }
-  return (address) => {
-    const plain = unmapped(address)
-    const family = isIP(plain)
-    return family !== 0 && trusted.check(plain, family === 6 ? 'ipv6' : 'ipv4')
-  }
+  return (address) => inAddressList(trusted, address)
 }
 
-/** An IPv4 address as itself, also when a dual-stack socket reports it as `::ffff:a.b.c.d`. */
-function unmapped(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address
+/** An X-Forwarded-For entry as an address: some proxies add a port (`1.2.3.4:5555`, `[::1]:80`). */
+function forwardedAddress(entry: string): string {
+  const trimmed = entry.trim()
+  const v4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(trimmed)
+  if (v4WithPort !== null) return v4WithPort[1] as string
+  const v6WithPort = /^\[([^\]]+)\]:\d+$/.exec(trimmed)
+  return normalizeAddress(v6WithPort === null ? trimmed : v6WithPort[1] as string) ?? trimmed
 }
 
 /**
- * The client's address: walking `X-Forwarded-For` from the nearest hop, the first address that is not a
- * trusted proxy. A client can write anything into the header, so only hops added by trusted proxies count.
+ * The client's address: walking from the peer back through `X-Forwarded-For`, the first hop that is not a
+ * trusted proxy. An entry that is not an address is returned as it stands, never the proxy before it.
  */
-export function clientAddress(peer: string, forwardedFor: string | undefined, trusts: TrustsAddress): string {
-  if (forwardedFor === undefined || !trusts(peer)) return peer
+export function clientAddress(peer: string, forwardedFor: string | undefined, trusts: TrustsHop): string {
+  if (forwardedFor === undefined || !trusts(peer, 0)) return peer
   const hops = forwardedFor.split(',')
   let address = peer
-  for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = (hops[i] as string).trim()
-    if (isIP(unmapped(hop)) === 0) return address
-    address = hop
-    if (!trusts(hop)) return hop
+  for (let i = hops.length - 1, hop = 1; i >= 0; i--, hop++) {
+    address = forwardedAddress(hops[i] as string)
+    if (normalizeAddress(address) === undefined || !trusts(address, hop)) return address
   }
   return address
 }
 
-/** The protocol a trusted proxy says the client used: the first `X-Forwarded-Proto` value, when it is http or https. */
+/** The protocol the nearest proxy saw: the last `X-Forwarded-Proto` value, when it is http or https. */
 export function forwardedProto(header: string | string[] | undefined): 'http' | 'https' | undefined {
-  const value = Array.isArray(header) ? header[0] : header
+  const value = Array.isArray(header) ? header.join(',') : header
   if (value === undefined) return undefined
-  const comma = value.indexOf(',')
-  const first = (comma === -1 ? value : value.slice(0, comma)).trim().toLowerCase()
-  return first === 'https' || first === 'http' ? first : undefined
+  const last = value.slice(value.lastIndexOf(',') + 1).trim().toLowerCase()
+  return last === 'https' || last === 'http' ? last : undefined
 }

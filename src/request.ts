@@ -4,7 +4,7 @@ import { parse as parseCookies } from 'cookie'
 import { checkByteLimit } from './app-options.js'
 import { configError, HttpError } from './errors.js'
 import { DEFAULT_JSON_DEPTH, isJsonType, mediaType, parseFields, parseJson, readBody, type BodyOptions, type FormFields, type JsonOptions } from './body.js'
-import { clientAddress, forwardedProto, type TrustsAddress } from './proxy.js'
+import { clientAddress, forwardedProto, type TrustsHop } from './proxy.js'
 import type { RequestSession, SessionPhase } from './session/phase.js'
 import type { KnownSessionData, Session } from './session/session.js'
 
@@ -34,8 +34,8 @@ export interface RouteRequest<P extends object = AnyParams> {
   /** Cookies, parsed on first use. */
   readonly cookies: Record<string, string | undefined>
   /**
-   * The client's address: the socket's peer, or with the app's `trustProxy` set, the nearest address in
-   * `X-Forwarded-For` that is not a trusted proxy.
+   * The client's address: the socket's peer, or with the app's `trustProxy` set, walking back through
+   * `X-Forwarded-For` from the peer, the first hop that is not a trusted proxy.
    */
   readonly ip: string
   /** `https` over TLS, or when a trusted proxy says so in `X-Forwarded-Proto` (see `trustProxy`); else `http`. */
@@ -77,7 +77,7 @@ export interface RouteRequest<P extends object = AnyParams> {
 export interface RequestContext {
   readonly bodyLimit: number
   readonly sessions: SessionPhase | undefined
-  readonly trustProxy: TrustsAddress | undefined
+  readonly trustProxy: TrustsHop | undefined
 }
 
 /** The request object routechain builds for each request; steps see it as a {@link RouteRequest}. */
@@ -137,7 +137,7 @@ export class IncomingRequest implements RouteRequest {
   get protocol(): 'http' | 'https' {
     if ((this.raw.socket as TLSSocket).encrypted === true) return 'https'
     const trusts = this.#context.trustProxy
-    if (trusts === undefined || !trusts(this.raw.socket.remoteAddress ?? '')) return 'http'
+    if (trusts === undefined || !trusts(this.raw.socket.remoteAddress ?? '', 0)) return 'http'
     return forwardedProto(this.raw.headers['x-forwarded-proto']) ?? 'http'
   }
 

@@ -93,7 +93,7 @@ csrfSuite.run()
 
 const proxy = suite('trustProxy')
 
-function proxyApp(trustProxy?: boolean | string[]) {
+function proxyApp(trustProxy?: boolean | number | string[]) {
   const app = createApp(trustProxy === undefined ? {} : { trustProxy })
   app.get('/who', (req) => ({ ip: req.ip, protocol: req.protocol, secure: req.secure }))
   return app
@@ -107,10 +107,19 @@ proxy('off by default: forwarded headers are ignored, the peer is the client', a
   })
 })
 
-proxy('true: the leftmost forwarded address and the forwarded protocol', async () => {
+proxy('true: one proxy in front, so the client is the last address it added; what the client wrote is ignored', async () => {
   await withServer(proxyApp(true), async (s) => {
-    assert.equal(JSON.parse((await s.fetch('/who', { headers: forwarded })).body), { ip: '203.0.113.7', protocol: 'https', secure: true })
+    // the client wrote 6.6.6.6 itself; the proxy (the peer) appended the address it saw, 203.0.113.9
+    const spoofed = await s.fetch('/who', { headers: { 'x-forwarded-for': '6.6.6.6, 203.0.113.9', 'x-forwarded-proto': 'https' } })
+    assert.equal(JSON.parse(spoofed.body), { ip: '203.0.113.9', protocol: 'https', secure: true })
     assert.equal(JSON.parse((await s.fetch('/who')).body), { ip: '127.0.0.1', protocol: 'http', secure: false })
+  })
+})
+
+proxy('a number: that many proxies in a row', async () => {
+  await withServer(proxyApp(2), async (s) => {
+    const res = await s.fetch('/who', { headers: { 'x-forwarded-for': '6.6.6.6, 203.0.113.9, 10.0.0.2' } })
+    assert.is(JSON.parse(res.body).ip, '203.0.113.9')
   })
 })
 
@@ -126,10 +135,23 @@ proxy('a list: only hops added by listed proxies count, so a client cannot forge
   })
 })
 
-proxy('a garbled X-Forwarded-For or -Proto falls back to what is known', async () => {
+proxy('entries with ports are read as addresses; an entry that is no address is returned as it is, never a proxy\'s', async () => {
+  await withServer(proxyApp(['127.0.0.1', '10.0.0.0/8']), async (s) => {
+    const withPort = await s.fetch('/who', { headers: { 'x-forwarded-for': '203.0.113.9:5555, 10.0.0.2' } })
+    assert.is(JSON.parse(withPort.body).ip, '203.0.113.9')
+    const v6 = await s.fetch('/who', { headers: { 'x-forwarded-for': '[2001:db8::1]:443' } })
+    assert.is(JSON.parse(v6.body).ip, '2001:db8::1')
+    const garbled = await s.fetch('/who', { headers: { 'x-forwarded-for': 'unknown, 10.0.0.2' } })
+    assert.is(JSON.parse(garbled.body).ip, 'unknown')
+  })
+})
+
+proxy('X-Forwarded-Proto: the nearest proxy\'s value counts, and only http or https', async () => {
   await withServer(proxyApp(true), async (s) => {
-    const res = await s.fetch('/who', { headers: { 'x-forwarded-for': 'not-an-ip, 198.51.100.1', 'x-forwarded-proto': 'gopher' } })
-    assert.equal(JSON.parse(res.body), { ip: '198.51.100.1', protocol: 'http', secure: false })
+    const twice = await s.fetch('/who', { headers: { 'x-forwarded-proto': 'https, http' } })
+    assert.is(JSON.parse(twice.body).protocol, 'http', 'a client cannot claim https ahead of the proxy\'s own value')
+    const odd = await s.fetch('/who', { headers: { 'x-forwarded-proto': 'gopher' } })
+    assert.is(JSON.parse(odd.body).protocol, 'http')
   })
 })
 
@@ -155,8 +177,10 @@ proxy('session cookies are Secure behind a trusted HTTPS proxy, and only then', 
 
 proxy('refuses a trustProxy entry that is not an address or subnet, at start-up', () => {
   assert.match(throwsConfig(() => createApp({ trustProxy: ['10.0.0.0/33'] })).message, /"10\.0\.0\.0\/33" is not an IP address or subnet/)
+  assert.match(throwsConfig(() => createApp({ trustProxy: ['10.0.0.1/'] })).message, /not an IP address or subnet/, 'an empty prefix is not /0')
+  assert.match(throwsConfig(() => createApp({ trustProxy: -1 })).message, /counts proxies/)
   assert.match(throwsConfig(() => createApp({ trustProxy: ['proxy.internal'] })).message, /not an IP address/)
-  assert.match(throwsConfig(() => createApp({ trustProxy: 'yes' as never })).message, /trustProxy takes true, false, or a list/)
+  assert.match(throwsConfig(() => createApp({ trustProxy: 'yes' as never })).message, /trustProxy takes true, a number of proxies, or a list/)
 })
 
 proxy.run()
