@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolveOptions, type AppOptions, type ServerTimeouts } from './app-options.js'
 import { compose, NoResponseError, type AnyStep, type Chain } from './chain.js'
@@ -10,6 +10,8 @@ import { IncomingRequest, type RequestContext, type RouteRequest } from './reque
 import { SessionPhase } from './session/phase.js'
 import { allowedReply, formatRoutes, MALFORMED, RouteTable, type CompiledRoute, type RouteEntry, type RoutingOptions } from './route-table.js'
 import { Router, routerState } from './router.js'
+import { repeatsHost } from './request-checks.js'
+import { closeServer, startServer } from './server.js'
 import { discardBody, sendReply, sendValue } from './send.js'
 import type { Step } from './step.js'
 import { isThenable } from './thenable.js'
@@ -127,19 +129,8 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
    * @example const server = await app.listen({ port: 3000, host: '127.0.0.1' })
    */
   async listen(options: ListenOptions = {}): Promise<Server> {
-    const { headersTimeout, requestTimeout, keepAliveTimeout } = this.#timeouts
-    // node looks for timed-out requests every connectionsCheckingInterval (30 s by default): too coarse for
-    // a headersTimeout of a few seconds, so look four times per headersTimeout, at most once a second
-    const connectionsCheckingInterval = Math.max(25, Math.min(1000, Math.floor(headersTimeout / 4)))
-    const server = createServer({ headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval }, this.handler)
     const { port = 0, host = '127.0.0.1' } = options
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(port, host, () => {
-        server.off('error', reject)
-        resolve()
-      })
-    })
+    const server = await startServer(this.handler, this.#timeouts, port, host)
     this.#closing = false
     this.#servers.add(server)
     server.once('close', () => this.#servers.delete(server))
@@ -159,18 +150,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   async close(options: CloseOptions = {}): Promise<void> {
     const { timeout = 10_000 } = options
     this.#closing = true
-    await Promise.all([...this.#servers].map((server) => new Promise<void>((resolve) => {
-      const cut = setTimeout(() => server.closeAllConnections(), timeout)
-      // a connection busy when close() began turns idle once its response is out; close it then. Polling
-      // costs nothing per request, where a listener on every response would.
-      const sweep = setInterval(() => server.closeIdleConnections(), 20)
-      server.close(() => {
-        clearTimeout(cut)
-        clearInterval(sweep)
-        resolve()
-      })
-      server.closeIdleConnections()
-    })))
+    await Promise.all([...this.#servers].map((server) => closeServer(server, timeout)))
   }
 
   #build(): RouteTable {
@@ -194,7 +174,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   readonly #handle = (raw: IncomingMessage, res: ServerResponse): void => {
     if (this.#closing) res.shouldKeepAlive = false
     if (repeatsHost(raw.rawHeaders)) {
-      sendReply(res, text('Bad Request: more than one Host header', { status: 400 }), this.#streamFailed)
+      this.#reject(res, 'more than one Host header')
       return
     }
     const table = this.#table as RouteTable
@@ -211,7 +191,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
 
   #miss(raw: IncomingMessage, res: ServerResponse, allowed: string[] | typeof MALFORMED): void {
     if (allowed === MALFORMED) {
-      sendReply(res, text('Bad Request: malformed URL', { status: 400 }), this.#streamFailed)
+      this.#reject(res, 'malformed URL')
       return
     }
     const url = raw.url as string
@@ -219,6 +199,12 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     const req = new IncomingRequest(raw, res, {}, query === -1 ? '' : url.slice(query + 1), this.#context)
     if (allowed.length > 0) req.allow = allowed
     this.#run(req, res, MISS, this.#missChain as Chain)
+  }
+
+  // a request refused before any step runs: 400, and the connection is not kept, as after a parse error
+  #reject(res: ServerResponse, reason: string): void {
+    res.shouldKeepAlive = false
+    sendReply(res, text(`Bad Request: ${reason}`, { status: 400 }), this.#streamFailed)
   }
 
   #run(req: IncomingRequest, res: ServerResponse, route: CompiledRoute, chain: Chain): void {
@@ -310,22 +296,6 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   readonly #streamFailed = (error: Error): void => {
     this.#logger.error('a streamed response failed after its headers were sent; connection closed.', error)
   }
-}
-
-/**
- * Whether a request names its host twice, which RFC 9112 says must get 400: node keeps the first and drops the
- * rest, so a proxy that read the other one would route the request elsewhere than the app believes.
- */
-function repeatsHost(rawHeaders: string[]): boolean {
-  let seen = false
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i] as string
-    if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host')) {
-      if (seen) return true
-      seen = true
-    }
-  }
-  return false
 }
 
 /**

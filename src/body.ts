@@ -97,6 +97,8 @@ export function isJsonType(type: string): boolean {
   return type === 'application/json' || type.endsWith('+json')
 }
 
+const ESCAPED_LETTER = /\\u00[4-7][0-9a-f]/i
+
 /**
  * Parses a JSON body. Invalid JSON, nesting deeper than `maxDepth`, and a `__proto__` or `constructor.prototype`
  * key (which would pollute prototypes once the value is merged into another object) get 400.
@@ -107,8 +109,9 @@ export function parseJson(body: Buffer, maxDepth: number): unknown {
     throw new HttpError(400, `JSON body nests deeper than ${maxDepth} levels`)
   }
   const text = body.toString('utf8')
-  // a key can only be __proto__ or constructor if one of these appears, counting \u escapes
-  const suspect = text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')
+  // a key can only be __proto__ or constructor if the words appear, or a \u escape of a letter or _ hides them;
+  // escapes of other characters (Python escapes all non-ASCII) leave the fast path
+  const suspect = text.includes('__proto__') || text.includes('constructor') || ESCAPED_LETTER.test(text)
   try {
     return suspect ? JSON.parse(text, refusePrototypeKeys) : JSON.parse(text)
   } catch (error) {

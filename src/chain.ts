@@ -28,6 +28,8 @@ export interface ComposeOptions {
   settle?: (value: unknown) => unknown
   /** How many times one step may call `next()`. @default 1 */
   nextLimit?: number
+  /** Whether `next(req)` may hand the rest another request object; the server's steps share one. @default false */
+  passRequest?: boolean
 }
 
 type Callable = (req: object, next?: (req?: object) => Promise<unknown>) => unknown
@@ -75,10 +77,10 @@ interface OnionCall {
  * Composes steps into one chain, once per route. The chain rule: steps run in order; the first
  * non-`undefined` value is the response; a step that can take `next` gets it, and `next()` runs the rest
  * and resolves to its {@link Reply}. `onRestError` turns what the rest throws into that reply; without
- * one, `next()` rejects with the error. `next(req)` runs the rest with another request object.
+ * one, `next()` rejects with the error. With `passRequest`, `next(req)` runs the rest with another request object.
  */
 export function compose(steps: readonly AnyStep[], options: ComposeOptions = {}): Chain {
-  const { onRestError = rethrow, settle = toNextResult, nextLimit = 1 } = options
+  const { onRestError = rethrow, settle = toNextResult, nextLimit = 1, passRequest = false } = options
   const callables = steps as unknown as readonly Callable[]
   const count = callables.length
   const onion = steps.map(takesNext)
@@ -133,6 +135,9 @@ export function compose(steps: readonly AnyStep[], options: ComposeOptions = {})
     const step = callables[index] as Callable
     const call: OnionCall = { rest: undefined, calls: 0, settled: false }
     const next = (nextReq?: object): Promise<unknown> => {
+      if (nextReq !== undefined && !passRequest) {
+        throw new RoutechainError('ERR_ROUTECHAIN_NEXT', `next() takes no arguments in step "${stepName(step as AnyStep)}": change the request itself`)
+      }
       if (call.calls >= nextLimit || call.settled) {
         const when = call.settled ? 'after the step had finished' : nextLimit === 1 ? 'twice' : `more than ${nextLimit} times`
         throw new RoutechainError('ERR_ROUTECHAIN_NEXT', `next() was called ${when} in step "${stepName(step as AnyStep)}"`)

@@ -175,6 +175,19 @@ nextSuite('calling next() twice answers 500 and logs the error', async () => {
   })
 })
 
+nextSuite('next(req) with a request is refused on the server: steps share one request and change it in place', async () => {
+  const { lines, logger } = recordingLogger()
+  const app = createApp({ logger })
+  app.get('/swap', function swap(req: RouteRequest, next: Next) {
+    return (next as unknown as (req: object) => Promise<unknown>)(Object.create(req) as object)
+  }, function handler() { return 'never' })
+  await withServer(app, async (s) => {
+    const res = await s.fetch('/swap')
+    assert.is(res.status, 500)
+    assert.ok(lines.some((line) => line.includes('next() takes no arguments in step "swap"')), lines.join('\n'))
+  })
+})
+
 nextSuite('next() resolves to the response an error becomes, with the error attached, and the step can replace it', async () => {
   const { lines, logger } = recordingLogger()
   async function problemJson(_req: RouteRequest, next: Next): Promise<unknown> {

@@ -25,6 +25,8 @@ export interface RequestSession {
   incoming: string | undefined
   /** The request came with a cookie that did not load (tampered, expired…): clear it. */
   stale: boolean
+  /** The cookie was sealed with a rotated-out key: seal it again under the current one, changed or not. */
+  reseal: boolean
   committed: boolean
 }
 
@@ -87,7 +89,7 @@ export class SessionPhase {
   open(req: SessionHolder): Promise<Session> {
     if (req.sessionSlot !== undefined) return req.sessionSlot.session
     const slot: { -readonly [K in keyof RequestSession]: RequestSession[K] } = {
-      session: undefined as unknown as Promise<Session>, state: undefined, incoming: undefined, stale: false, committed: false,
+      session: undefined as unknown as Promise<Session>, state: undefined, incoming: undefined, stale: false, reseal: false, committed: false,
     }
     slot.session = this.#load(req, slot)
     req.sessionSlot = slot
@@ -135,8 +137,7 @@ export class SessionPhase {
     slot.state = stored === undefined
       ? newState(emptyData(), SECONDS(), undefined, undefined, undefined, true, this.#maxAge)
       : newState(ownData(stored.data), stored.created, stored.accessed, stored.maxAge, stored.version, false, this.#maxAge)
-    // sealed with a rotated-out key: save it again under the current one
-    if (stored?.outdated === true) slot.state.changed = true
+    slot.reseal = stored?.outdated === true
     this.#note(req, stored === undefined ? `session: new${slot.stale ? ' (the cookie sent did not load)' : ''}` : 'session: loaded')
     return new Session(slot.state)
   }
@@ -149,7 +150,7 @@ export class SessionPhase {
     const slot = req.sessionSlot
     if (slot === undefined || slot.committed) return false
     const state = slot.state
-    return state === undefined || state.changed || slot.stale || this.#idleRefreshDue(state, SECONDS())
+    return state === undefined || state.changed || slot.stale || slot.reseal || this.#idleRefreshDue(state, SECONDS())
   }
 
   #expired(stored: StoredSession, now: number): boolean {
@@ -181,7 +182,7 @@ export class SessionPhase {
     if (state.invalidated || (state.changed && !state.keep && Object.keys(state.data).length === 0)) {
       if (known !== undefined) await this.#store(() => this.#storage.delete?.(known))
       if (slot.incoming === undefined) return reply
-    } else if (state.changed || this.#idleRefreshDue(state, now)) {
+    } else if (state.changed || slot.reseal || this.#idleRefreshDue(state, now)) {
       const fresh = state.regenerated || state.isNew
       const stored: StoredSession = {
         created: state.created, data: state.data, accessed: this.#idle === undefined ? undefined : now, maxAge: state.maxAge,
