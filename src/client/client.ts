@@ -146,7 +146,7 @@ export class Client {
     if (chain === undefined) {
       const dispatcher = this.#shared.dispatcher
       const transport = (req: ClientRequest): Promise<ClientResponse> => send(req, dispatcher)
-      chain = compose([...middlewares, transport] as unknown as AnyStep[], { settle: isResponse, nextLimit: NEXT_LIMIT })
+      chain = compose([...middlewares, transport] as unknown as AnyStep[], { settle: isResponse, nextLimit: NEXT_LIMIT, passRequest: true })
       chains.set(middlewares, chain)
     }
     return chain
