@@ -34,8 +34,8 @@ export { generateKey, type KeyInput } from './session/keys.js'
 
 // Sealed secrets
 export {
-  generateSealKeyPair, sealKeyId, sealValue, SealedValueError, SealKeyRing, type PublishedSealKey, type SealKeyInput,
-  type SealKeyPair,
+  generateSealKeyPair, SEALED_KEY_HEADER, sealKeyId, sealValue, SealedValueError, SealKeyRing, type PublishedSealKey,
+  type SealKeyInput, type SealKeyPair,
 } from './sealed/seal-key-ring.js'
 export { openSealed, publishSealKey } from './sealed/open-sealed.js'
 export { sealFields } from './sealed/seal-fields.js'

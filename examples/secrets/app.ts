@@ -26,8 +26,9 @@ export interface SecretsAppOptions extends AppOptions {
 
 // GitHub's rule: letters, digits and underscores, not starting with a digit
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/
-// GitHub takes values up to 48 KB: sealed and in base64 that is about 64 KiB of body
-const BODY_LIMIT = 64 * 1024
+// GitHub takes values up to 48 KiB: sealed (48 bytes more) and in base64 that is 65,600 characters, plus the
+// JSON around it. 72 KiB leaves room for that and little more.
+const BODY_LIMIT = 72 * 1024
 
 /**
  * Builds the secrets app:

@@ -40,7 +40,8 @@ if (value === '') {
 }
 
 // sealBodyFields fetches the server's key (through printRequests, so it shows), seals encrypted_value to it and
-// adds key_id; the token goes in every request's Authorization header.
+// adds key_id; the token goes in every request's Authorization header. It comes first: the key URL is on the
+// API's origin, and printRequests, after it, sees only sealed bodies.
 const client = createClient({
   baseUrl,
   headers: { authorization: `Bearer ${token}` },

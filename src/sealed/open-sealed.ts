@@ -1,9 +1,8 @@
 import { configError, HttpError } from '../errors.js'
 import type { RouteRequest } from '../request.js'
 import { defineStep, type Step } from '../step.js'
-import { SealedValueError, type PublishedSealKey, type SealKeyRing } from './seal-key-ring.js'
-
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
+import { decodeUtf8Strict } from '../utf8.js'
+import { SEALED_KEY_HEADER, SealedValueError, type PublishedSealKey, type SealKeyRing } from './seal-key-ring.js'
 
 /**
  * A step that answers the current public key as `{ key_id, key }` (base64), for clients to seal with.
@@ -18,9 +17,14 @@ export function publishSealKey(ring: SealKeyRing): Step {
 
 /**
  * A step that opens the named fields of a JSON body, each a base64 sealed box, sealed to the key the body's
- * `key_id` names. The steps after it find the plaintext in `req.sealed` (typed by the field names) and in the
- * body itself (`await req.json()`), where each field's sealed text is replaced by its plaintext. A missing or
- * non-string field, an unknown `key_id`, bad base64, or a box that does not open answers 400 with the reason.
+ * `key_id` names. The steps after it find the plaintext in `req.sealed`, typed by the field names, and only
+ * there: the body is left as it came (`await req.json()` and `req.text()` still show the sealed text), so a
+ * step or logger that echoes the body shows no secret. A second `openSealed()` in the same chain adds its
+ * fields to `req.sealed`.
+ *
+ * A missing or non-string field, bad base64, a box that does not open, or one that does not hold UTF-8 text
+ * answers 400 with the reason. A `key_id` the ring does not hold answers 400 with the header
+ * `x-sealed-key: unknown` ({@link SEALED_KEY_HEADER}), on which clients fetch the current key and seal again.
  *
  * Sealed boxes are anonymous: opening one proves nothing about who sealed it. Authenticate the sender with
  * the steps before this one.
@@ -33,7 +37,7 @@ export function publishSealKey(ring: SealKeyRing): Step {
  */
 export function openSealed<const F extends string>(ring: SealKeyRing, fields: readonly F[]): Step<RouteRequest, { sealed: Record<F, string> }> {
   const names: readonly F[] = fields
-  if (typeof ring?.open !== 'function') configError('openSealed() takes a SealKeyRing and the names of the sealed fields')
+  if (typeof ring?.open !== 'function' || typeof ring.has !== 'function') configError('openSealed() takes a SealKeyRing and the names of the sealed fields')
   if (!Array.isArray(fields) || fields.length === 0 || fields.some((f) => typeof f !== 'string' || f === '' || f === 'key_id')) {
     configError('openSealed(ring, fields): fields is a non-empty list of body field names (not "key_id")')
   }
@@ -43,14 +47,17 @@ export function openSealed<const F extends string>(ring: SealKeyRing, fields: re
     const record = body as Record<string, unknown>
     const keyId = record.key_id
     if (typeof keyId !== 'string' || keyId === '') throw new HttpError(400, 'the body has no key_id: send the key_id of the public key you sealed with')
-    const sealed = Object.create(null) as Record<F, string>
+    if (!ring.has(keyId)) {
+      throw new HttpError(400, `unknown key_id "${keyId.slice(0, 64)}": fetch the current public key and seal again`, { headers: { [SEALED_KEY_HEADER]: 'unknown' } })
+    }
+    // what an earlier openSealed() opened stays; the body itself is never changed
+    const sealed: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, req.sealed)
     for (const field of names) {
-      const value = record[field]
+      const value = Object.hasOwn(record, field) ? record[field] : undefined
       if (typeof value !== 'string') throw new HttpError(400, `sealed field "${field}" is missing or not a base64 string`)
       sealed[field] = openField(ring, keyId, field, value)
     }
-    for (const field of names) record[field] = sealed[field]
-    req.sealed = sealed
+    req.sealed = sealed as Record<F, string>
     return undefined
   })
 }
@@ -63,9 +70,7 @@ function openField(ring: SealKeyRing, keyId: string, field: string, value: strin
     if (error instanceof SealedValueError) throw new HttpError(400, `sealed field "${field}": ${error.message}`)
     throw error
   }
-  try {
-    return STRICT_UTF8.decode(opened)
-  } catch {
-    throw new HttpError(400, `sealed field "${field}" does not hold UTF-8 text`)
-  }
+  const text = decodeUtf8Strict(opened)
+  if (text === undefined) throw new HttpError(400, `sealed field "${field}" does not hold UTF-8 text`)
+  return text
 }

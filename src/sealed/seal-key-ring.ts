@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto'
 import nacl from 'tweetnacl'
 import tweetsodium from 'tweetsodium'
-import { configError } from '../errors.js'
+import { configError, RoutechainError } from '../errors.js'
 import { readKey } from '../session/keys.js'
+import { isWellFormedText } from '../utf8.js'
+import { checkPublicKey, decodeBase64 } from './public-key.js'
 
 const HOW_TO = 'make a pair with generateSealKeyPair() (or libsodium\'s crypto_box_keypair) and pass its secretKey'
-const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 
 /** A sealing key pair as text: both keys as standard base64, and the id clients send back with what they seal. */
 export interface SealKeyPair {
-  /** Derived from the public key unless you chose one. */
+  /** The public key's {@link sealKeyId}; to publish it under an id of your own, give `SealKeyRing` `{ secretKey, keyId }`. */
   readonly keyId: string
   /** 32 bytes, base64: publish it. */
   readonly publicKey: string
@@ -26,10 +27,20 @@ export interface PublishedSealKey {
   readonly key: string
 }
 
-/** Why a sealed value did not open; {@link SealKeyRing.open} throws it, and `openSealed()` turns it into a 400. */
-export class SealedValueError extends Error {
+/**
+ * The response header `openSealed()` sets on the 400 for a `key_id` the ring does not hold, with the value
+ * `unknown`: the sender's key was rotated away, so it should fetch the current one and seal again.
+ * `sealBodyFields()` fetches the key again on that 400 only.
+ */
+export const SEALED_KEY_HEADER = 'x-sealed-key'
+
+/**
+ * Why a sealed value did not open; {@link SealKeyRing.open} throws it, and `openSealed()` turns it into a 400.
+ * Code `ERR_ROUTECHAIN_SEALED_VALUE`.
+ */
+export class SealedValueError extends RoutechainError {
   constructor(message: string) {
-    super(message)
+    super('ERR_ROUTECHAIN_SEALED_VALUE', message)
     this.name = 'SealedValueError'
   }
 }
@@ -53,11 +64,6 @@ export function generateSealKeyPair(): SealKeyPair {
   }
 }
 
-/** Decodes standard base64, or `undefined` when it is not exactly that. */
-export function decodeBase64(text: string): Uint8Array | undefined {
-  return STRICT_BASE64.test(text) ? Buffer.from(text, 'base64') : undefined
-}
-
 interface RingKey {
   readonly keyId: string
   readonly publicKey: Uint8Array
@@ -68,6 +74,8 @@ function ringKey(input: SealKeyInput): RingKey {
   const given = typeof input === 'object' && !(input instanceof Uint8Array) ? input : { secretKey: input }
   if (given === null || typeof given !== 'object') configError(`SealKeyRing: a key is a base64 secret key or { secretKey, keyId }; ${HOW_TO}`)
   const secretKey = new Uint8Array(readKey(given.secretKey, 'SealKeyRing', HOW_TO))
+  // a placeholder (Buffer.alloc(32), a zeroed variable), not a secret: anyone can open what is sealed to its public key
+  if (secretKey.every((byte) => byte === 0)) configError(`SealKeyRing: the secret key is all zeros, which anyone can guess; ${HOW_TO}`)
   const { publicKey } = nacl.box.keyPair.fromSecretKey(secretKey)
   const keyId = given.keyId ?? sealKeyId(publicKey)
   if (typeof keyId !== 'string' || keyId === '' || keyId.length > 128) configError('SealKeyRing: a keyId is a non-empty string of up to 128 characters')
@@ -108,6 +116,11 @@ export class SealKeyRing {
     return this.#keys.map((key) => key.keyId)
   }
 
+  /** Whether the ring holds a key with this id (and so opens values sealed to it). */
+  has(keyId: string): boolean {
+    return this.#byId.has(keyId)
+  }
+
   /** Opens a base64 sealed box sealed to the key `keyId`; throws {@link SealedValueError} saying why it cannot. */
   open(keyId: string, sealed: string): Uint8Array {
     const key = this.#byId.get(keyId)
@@ -123,12 +136,15 @@ export class SealKeyRing {
 
 /**
  * Seals a value to a public key (libsodium's `crypto_box_seal`) and returns it as base64. Only the holder of the
- * secret key can open it, and nothing in it says who sealed it.
+ * secret key can open it, and nothing in it says who sealed it. Throws a `TypeError` for a key that is not 32
+ * bytes (or their standard base64), for a low-order key such as all zeros (what is sealed to one opens for
+ * anyone; libsodium refuses them too), and for a string with a lone surrogate, which UTF-8 cannot carry.
  * @example const encrypted_value = sealValue('s3cr3t', published.key)
  */
 export function sealValue(value: string | Uint8Array, publicKey: string | Uint8Array): string {
-  const key = typeof publicKey === 'string' ? decodeBase64(publicKey.trim()) : publicKey
-  if (key === undefined || key.length !== 32) throw new TypeError('sealValue: the public key must be 32 bytes, or their standard base64')
+  const key = checkPublicKey(publicKey)
+  if (key.problem !== undefined) throw new TypeError(`sealValue: the public key ${key.problem}`)
+  if (typeof value === 'string' && !isWellFormedText(value)) throw new TypeError('sealValue: the text has a lone surrogate, which UTF-8 cannot carry: it would not open as it was')
   const message = typeof value === 'string' ? Buffer.from(value, 'utf8') : value
-  return Buffer.from(tweetsodium.seal(message, key)).toString('base64')
+  return Buffer.from(tweetsodium.seal(message, key.bytes)).toString('base64')
 }

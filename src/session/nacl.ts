@@ -1,4 +1,5 @@
 import nacl from 'tweetnacl'
+import { decodeUtf8Strict } from '../utf8.js'
 import { readKeys, type KeyInput } from './keys.js'
 import { decodePayload, encodePayload, type SessionStorage, type StoredSession } from './storage.js'
 import { cacheOrMarkOutdated, ValueCache } from './value-cache.js'
@@ -36,7 +37,7 @@ export class NaClCookieStorage implements SessionStorage {
     for (let keyIndex = 0; keyIndex < this.#keys.length; keyIndex++) {
       const opened = nacl.secretbox.open(bytes.subarray(NONCE), bytes.subarray(0, NONCE), this.#keys[keyIndex] as Uint8Array)
       if (opened === null) continue
-      const text = utf8(opened)
+      const text = decodeUtf8Strict(opened)
       return text === undefined ? undefined : cacheOrMarkOutdated(this.#cache, value, text, keyIndex)
     }
     return undefined
@@ -47,15 +48,5 @@ export class NaClCookieStorage implements SessionStorage {
     const nonce = nacl.randomBytes(NONCE)
     const box = nacl.secretbox(Buffer.from(encodePayload(session), 'utf8'), nonce, this.#keys[0] as Uint8Array)
     return Buffer.concat([nonce, box]).toString('base64')
-  }
-}
-
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
-
-function utf8(bytes: Uint8Array): string | undefined {
-  try {
-    return STRICT_UTF8.decode(bytes)
-  } catch {
-    return undefined
   }
 }

@@ -1,8 +1,10 @@
-// Sealed boxes against libsodium's own crypto_box_seal / crypto_box_seal_open, through PyNaCl's SealedBox in
-// Debian's python3 (python3-nacl on the system libsodium): what routechain seals (tweetsodium, pure JS) opens in
-// libsodium, what libsodium seals opens in SealKeyRing, a libsodium key pair loads into a ring, and a box sealed
-// to another key, or changed, is refused on both sides. The Python side runs once for every test
-// (tests/_helpers/sealed_box.py, JSON in and out).
+// Sealed boxes against libsodium's own crypto_box_seal / crypto_box_seal_open, twice: through PyNaCl's SealedBox in
+// Debian's python3 (python3-nacl on the system libsodium), and in process through sodium-native (which the
+// devDependency @fastify/secure-session brings), so compatibility is checked without Python too. What routechain
+// seals (tweetsodium, pure JS) opens in libsodium, what libsodium seals opens in SealKeyRing, a libsodium key pair
+// loads into a ring, a box sealed to another key, or changed, is refused on both sides, and libsodium refuses the
+// low-order keys sealValue() refuses. The Python side runs once for every test (tests/_helpers/sealed_box.py,
+// JSON in and out).
 import { randomBytes } from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -12,6 +14,7 @@ import {
 import { recordingLogger, withServer } from '../_helpers/http.js'
 import { runPythonJson, SEALED_BOX } from '../_helpers/python.js'
 import { hasPythonModules, needs } from '../_helpers/services.js'
+import { loadSodiumNative, type SodiumNative } from '../_helpers/sodium-native.js'
 
 /** What tests/_helpers/sealed_box.py answers (all bytes in standard base64). */
 interface PythonAnswer {
@@ -140,7 +143,7 @@ sealed('the openSealed() step opens a field libsodium sealed, over HTTP', async 
     const res = await server.fetch('/secrets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
     assert.is(res.status, 200, res.body)
     const text = MESSAGES[unicode]?.value
-    assert.equal(JSON.parse(res.body), { sealed: { encrypted_value: text }, body: { key_id: published.key_id, encrypted_value: text } })
+    assert.equal(JSON.parse(res.body), { sealed: { encrypted_value: text }, body }, 'opened into req.sealed; the body stays sealed')
   })
 })
 
@@ -199,3 +202,82 @@ sealed('a box sealed to another key, or changed, is refused on both sides', () =
 })
 
 sealed.run()
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const native = suite('sealed boxes against libsodium (sodium-native, in process) (#8 review)')
+
+let sodiumAvailable: boolean | undefined
+/** sodium-native, or undefined (after a loud SKIPPED) when it does not load outside CI. */
+function sodium(): SodiumNative | undefined {
+  const loaded = loadSodiumNative()
+  sodiumAvailable ??= needs('sodium-native (through @fastify/secure-session)', loaded !== undefined, 'npm install')
+  return sodiumAvailable ? loaded : undefined
+}
+
+/** libsodium's crypto_box_seal of `message` to `publicKey`, as base64. */
+function nativeSeal(lib: SodiumNative, message: Uint8Array, publicKey: Uint8Array): string {
+  const box = Buffer.alloc(message.length + lib.crypto_box_SEALBYTES)
+  lib.crypto_box_seal(box, message, publicKey)
+  return box.toString('base64')
+}
+
+/** libsodium's crypto_box_seal_open of a base64 box, or null when it does not open. */
+function nativeOpen(lib: SodiumNative, box: string, publicKey: Uint8Array, secretKey: Uint8Array): Buffer | null {
+  const sealed = Buffer.from(box, 'base64')
+  if (sealed.length < lib.crypto_box_SEALBYTES) return null
+  const message = Buffer.alloc(sealed.length - lib.crypto_box_SEALBYTES)
+  return lib.crypto_box_seal_open(message, sealed, publicKey, secretKey) ? message : null
+}
+
+const minePublic = Buffer.from(mine.publicKey, 'base64')
+const mineSecret = Buffer.from(mine.secretKey, 'base64')
+
+native('libsodium opens what sealValue() seals, at every size, and refuses it changed or to another key', () => {
+  const lib = sodium()
+  if (lib === undefined) return
+  for (const s of sealedHere) sameBytes(nativeOpen(lib, s.box, minePublic, mineSecret) ?? Buffer.alloc(0), s.bytes, s.what)
+  assert.is(nativeOpen(lib, fields.encrypted_value as string, minePublic, mineSecret)?.toString(), 'tøken ✓')
+  assert.is(nativeOpen(lib, changedHere, minePublic, mineSecret), null, 'a box changed in transit')
+  assert.is(nativeOpen(lib, sealValue(TO_OTHER, notInRing.publicKey), minePublic, mineSecret), null, 'a box sealed to another key')
+})
+
+native('SealKeyRing.open opens what libsodium seals, at every size, and refuses it changed', () => {
+  const lib = sodium()
+  if (lib === undefined) return
+  for (const m of MESSAGES) {
+    const box = nativeSeal(lib, m.bytes, minePublic)
+    assert.is(Buffer.from(box, 'base64').length, m.bytes.length + 48)
+    sameBytes(ring.open(published.key_id, box), m.bytes, `${m.name} sealed by libsodium`)
+    const changed = Buffer.from(box, 'base64')
+    changed[changed.length - 1] = (changed[changed.length - 1] as number) ^ 1
+    refused(() => ring.open(published.key_id, changed.toString('base64')), /does not open with this key/, `${m.name} changed`)
+  }
+})
+
+native('a libsodium key pair loads into SealKeyRing with libsodium\'s public key; libsodium derives generateSealKeyPair()\'s', () => {
+  const lib = sodium()
+  if (lib === undefined) return
+  const pk = Buffer.alloc(32)
+  const sk = Buffer.alloc(32)
+  lib.crypto_box_keypair(pk, sk)
+  const loaded = new SealKeyRing(sk.toString('base64'))
+  assert.equal(loaded.published(), { key_id: sealKeyId(pk), key: pk.toString('base64') })
+  sameBytes(loaded.open(sealKeyId(pk), nativeSeal(lib, utf8('to a libsodium key'), pk)), utf8('to a libsodium key'), 'opened with a libsodium key pair')
+  const derived = Buffer.alloc(32)
+  lib.crypto_scalarmult_base(derived, mineSecret)
+  assert.is(derived.toString('base64'), mine.publicKey)
+})
+
+native('libsodium refuses to seal to the low-order keys sealValue() refuses', () => {
+  const lib = sodium()
+  if (lib === undefined) return
+  const lowOrder = ['00'.repeat(32), `01${'00'.repeat(31)}`, 'e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800', `ed${'ff'.repeat(30)}7f`]
+  for (const hex of lowOrder) {
+    const key = Buffer.from(hex, 'hex')
+    assert.throws(() => nativeSeal(lib, utf8('x'), key), undefined, `libsodium sealed to ${hex}`)
+    assert.throws(() => sealValue('x', key), /low-order point/, `sealValue sealed to ${hex}`)
+  }
+})
+
+native.run()

@@ -1,5 +1,5 @@
 // Type tests: compiled by `npm test` (tsc), never run. Lines under `@ts-expect-error` must fail to compile.
-import { createApp, generateSealKeyPair, openSealed, SealKeyRing } from '../../src/index.js'
+import { createApp, generateSealKeyPair, openSealed, RoutechainError, SealedValueError, SealKeyRing } from '../../src/index.js'
 import type { ClientMiddleware } from '../../src/client/index.js'
 import { sealBodyFields } from '../../src/client/index.js'
 
@@ -27,3 +27,16 @@ app.put('/other', (req) => {
 
 const middleware: ClientMiddleware = sealBodyFields({ keyUrl: '/secrets/public-key', fields: ['encrypted_value'] })
 void middleware
+
+// Two openSealed steps: the steps after both see the fields of both.
+app.put('/both', openSealed(ring, ['a']), openSealed(ring, ['b']), (req) => {
+  const both: string = req.sealed.a + req.sealed.b
+  // @ts-expect-error: neither step opens c
+  void req.sealed.c
+  return both
+})
+
+// SealedValueError is a RoutechainError with a stable code.
+const sealedError: RoutechainError = new SealedValueError('why')
+const code: string = sealedError.code
+void code
