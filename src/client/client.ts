@@ -3,7 +3,7 @@ import { compose, type AnyStep, type Chain } from '../chain.js'
 import { configError } from '../errors.js'
 import { HttpStatusError } from './errors.js'
 import { NEXT_LIMIT, type ClientMiddleware } from './middleware.js'
-import { buildRequest, checkCount, mergeHeaders, type ClientDefaults, type ClientRequest, type RequestOptions } from './request.js'
+import { buildRequest, checkCount, checkMs, mergeHeaders, type ClientDefaults, type ClientRequest, type RequestOptions } from './request.js'
 import { ClientResponse } from './response.js'
 import { send } from './transport.js'
 
@@ -13,7 +13,10 @@ export interface ClientOptions {
   baseUrl?: string | URL
   /** Headers sent with every request. */
   headers?: Record<string, string | undefined>
-  /** Milliseconds each attempt may take, unless a request says otherwise. @default no limit */
+  /**
+   * Milliseconds each attempt may take, unless a request says otherwise: one deadline from sending to the end of
+   * the final response's body, redirect hops included. At most 2147483647. @default no limit
+   */
   timeout?: number
   /** Middlewares for every request, outermost first. */
   middlewares?: readonly ClientMiddleware[]
@@ -29,7 +32,8 @@ export interface ClientOptions {
 export interface CallOptions extends RequestOptions {
   /**
    * Middlewares for this request alone. They replace the client's (aiohttp's rule, so a middleware can call
-   * the same client without recursing); `[]` runs none.
+   * the same client without recursing); `[]` runs none. All of them: a client-level `blockPrivateAddresses()`
+   * guard too, so pass it along (`{ middlewares: [guard] }`) when it should still apply.
    */
   middlewares?: readonly ClientMiddleware[]
 }
@@ -40,15 +44,29 @@ export interface RequestInit extends RequestOptions {
   url: string | URL
 }
 
+/** A chain compiled for a list of middlewares, and the list it was compiled for. */
+interface CompiledChain {
+  readonly middlewares: readonly ClientMiddleware[]
+  readonly chain: Chain
+}
+
 /** What clients made from one another with {@link Client.with} share. */
 interface Shared {
   readonly dispatcher: Dispatcher
   readonly ownsDispatcher: boolean
   readonly defaults: ClientDefaults
   readonly throwOnError: boolean
+  /** The network end of every chain: sends through this family's dispatcher. */
+  readonly transport: (req: ClientRequest) => Promise<ClientResponse>
+  /** The chain for per-request `middlewares: []`. */
+  readonly bare: Chain
+  /**
+   * Chains compiled for per-request middleware lists, by list. Per family, not per module: a chain ends in its
+   * family's transport, so a list shared by two clients must not send through the first one's dispatcher.
+   */
+  readonly chains: WeakMap<readonly ClientMiddleware[], CompiledChain>
 }
 
-const chains = new WeakMap<readonly ClientMiddleware[], Chain>()
 const NO_OPTIONS: CallOptions = Object.freeze({})
 
 function checkMiddlewares(middlewares: unknown): readonly ClientMiddleware[] {
@@ -56,6 +74,16 @@ function checkMiddlewares(middlewares: unknown): readonly ClientMiddleware[] {
     configError('middlewares takes a list of functions (req, next) => response')
   }
   return middlewares as readonly ClientMiddleware[]
+}
+
+function compile(middlewares: readonly ClientMiddleware[], transport: Shared['transport']): Chain {
+  return compose([...middlewares, transport] as unknown as AnyStep[], { settle: isResponse, nextLimit: NEXT_LIMIT, passRequest: true })
+}
+
+function sameList(a: readonly ClientMiddleware[], b: readonly ClientMiddleware[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 function isResponse(value: unknown): ClientResponse {
@@ -80,8 +108,9 @@ export class Client {
 
   constructor(options: ClientOptions = {}, shared?: Shared, middlewares?: readonly ClientMiddleware[]) {
     this.#shared = shared ?? resolveShared(options)
-    this.middlewares = middlewares ?? checkMiddlewares(options.middlewares ?? [])
-    this.#chain = this.#chainFor(this.middlewares)
+    // a frozen copy: the caller's array may change later, and the chain compiled now would not follow it
+    this.middlewares = Object.freeze([...(middlewares ?? checkMiddlewares(options.middlewares ?? []))])
+    this.#chain = this.middlewares.length === 0 ? this.#shared.bare : compile(this.middlewares, this.#shared.transport)
   }
 
   /** Sends a GET. */
@@ -124,7 +153,7 @@ export class Client {
 
   // the shorthands call this directly: building `{ ...options, method, url }` per call is a slow path on Node 20
   async #send(method: string, url: string | URL, options: RequestOptions, middlewares: readonly ClientMiddleware[] | undefined): Promise<ClientResponse> {
-    const chain = middlewares === undefined ? this.#chain : this.#chainFor(checkMiddlewares(middlewares))
+    const chain = middlewares === undefined ? this.#chain : this.#chainFor(middlewares)
     const req = buildRequest(method, url, options, this.#shared.defaults)
     const res = isResponse(await chain(req))
     if (res.status >= 400 && (options.throwOnError ?? this.#shared.throwOnError)) throw new HttpStatusError(req, res)
@@ -141,14 +170,19 @@ export class Client {
     if (this.#shared.ownsDispatcher) await this.#shared.dispatcher.close()
   }
 
+  /**
+   * The chain for a request's own middlewares, compiled once per list and family. The list is compared
+   * with the one compiled for on every call, so a list changed in place since is compiled anew.
+   */
   #chainFor(middlewares: readonly ClientMiddleware[]): Chain {
-    let chain = chains.get(middlewares)
-    if (chain === undefined) {
-      const dispatcher = this.#shared.dispatcher
-      const transport = (req: ClientRequest): Promise<ClientResponse> => send(req, dispatcher)
-      chain = compose([...middlewares, transport] as unknown as AnyStep[], { settle: isResponse, nextLimit: NEXT_LIMIT, passRequest: true })
-      chains.set(middlewares, chain)
-    }
+    // hot path: `[]` and a list seen before cost a length check and a short comparison, no allocation
+    if (Array.isArray(middlewares) && middlewares.length === 0) return this.#shared.bare
+    const { chains, transport } = this.#shared
+    const cached = chains.get(middlewares)
+    if (cached !== undefined && sameList(cached.middlewares, middlewares)) return cached.chain
+    const copy = Object.freeze([...checkMiddlewares(middlewares)])
+    const chain = compile(copy, transport)
+    chains.set(middlewares, { middlewares: copy, chain })
     return chain
   }
 }
@@ -164,13 +198,18 @@ function resolveShared(options: ClientOptions): Shared {
     }
     if (baseUrl.protocol !== 'http:' && baseUrl.protocol !== 'https:') configError(`baseUrl must be an http(s) URL, got "${baseUrl.href}"`)
   }
-  const timeout = options.timeout === undefined ? undefined : checkCount('timeout', options.timeout, 1)
+  const timeout = options.timeout === undefined ? undefined : checkMs('timeout', options.timeout, 1)
   const maxRedirects = options.maxRedirects === undefined ? 10 : checkCount('maxRedirects', options.maxRedirects, 0)
+  const dispatcher = options.dispatcher ?? new Agent()
+  const transport = (req: ClientRequest): Promise<ClientResponse> => send(req, dispatcher)
   return {
-    dispatcher: options.dispatcher ?? new Agent(),
+    dispatcher,
     ownsDispatcher: options.dispatcher === undefined,
     defaults: { baseUrl, headers: mergeHeaders({}, options.headers), timeout, maxRedirects },
     throwOnError: options.throwOnError ?? false,
+    transport,
+    bare: compile([], transport),
+    chains: new WeakMap(),
   }
 }
 

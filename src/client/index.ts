@@ -4,8 +4,8 @@ export type { ClientMiddleware, ClientNext } from './middleware.js'
 export type { ClientRequest, QueryFields, RequestBody, RequestOptions } from './request.js'
 export { ClientResponse, type ClientResponseInit } from './response.js'
 export {
-  BlockedAddressError, ClientError, ConnectionError, HttpStatusError, RequestAbortedError, RequestTimeoutError,
-  TooManyRedirectsError,
+  BlockedAddressError, ClientClosedError, ClientError, ConnectionError, HttpStatusError, RequestAbortedError,
+  RequestTimeoutError, TooManyRedirectsError,
 } from './errors.js'
 export { retry, type RetryOptions } from './middleware/retry.js'
 export { logRequests, type RequestLogEntry, type RequestLogSink } from './middleware/log.js'

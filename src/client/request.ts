@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import { configError } from '../errors.js'
+import { isFieldValue, isToken } from './http-syntax.js'
 
 /**
  * A request body. Text and bytes can be sent again (a retry, a redirect, an auth challenge); so can a
@@ -26,7 +27,10 @@ export interface ClientRequest {
   readonly body: RequestBody | undefined
   /** Aborts the request when it aborts. */
   readonly signal: AbortSignal | undefined
-  /** Milliseconds each attempt may take, from sending to the end of the response's headers and body. */
+  /**
+   * Milliseconds each attempt may take, from sending to the end of the response's body, redirects followed
+   * included: one deadline for all the hops of an attempt. At most 2147483647 (about 24.8 days).
+   */
   readonly timeout: number | undefined
   /** How many redirects are followed; 0 returns the redirect response itself. */
   readonly maxRedirects: number
@@ -42,7 +46,7 @@ export interface RequestOptions {
   headers?: Record<string, string | undefined>
   /** Aborts the request. */
   signal?: AbortSignal
-  /** Milliseconds each attempt may take. @default the client's `timeout` */
+  /** Milliseconds each attempt may take, redirects included; at most 2147483647. @default the client's `timeout` */
   timeout?: number
   /** A JSON body; sets `content-type: application/json` unless given. */
   json?: unknown
@@ -66,10 +70,35 @@ export function bodyForAttempt(body: RequestBody | undefined): Exclude<RequestBo
   return typeof body === 'function' ? body() : body
 }
 
-/** Checks a millisecond or count option given by the user. */
-export function checkCount(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) configError(`${name} must be a whole number from ${min} up, got ${String(value)}`)
+/** The longest wait a Node timer keeps, in milliseconds (about 24.8 days); a longer one would fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647
+
+/**
+ * Checks a count option given by the user: a whole number from `min` to `max`. Throws a configuration error
+ * naming the option otherwise.
+ *
+ * @example
+ * const attempts = checkCount('retry() attempts', options.attempts ?? 3, 1, 10)
+ */
+export function checkCount(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    configError(`${name} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}, got ${String(value)}`)
+  }
   return value
+}
+
+/**
+ * Checks a millisecond option given by the user: a whole number from `min` up to {@link MAX_TIMER_MS}, the
+ * longest a timer waits.
+ *
+ * @example
+ * const timeout = checkMs('timeout', options.timeout, 1)
+ */
+export function checkMs(name: string, value: unknown, min: number): number {
+  if (typeof value === 'number' && value > MAX_TIMER_MS) {
+    configError(`${name} is in milliseconds, at most ${MAX_TIMER_MS} (about 24.8 days, the longest a timer waits); got ${String(value)}`)
+  }
+  return checkCount(name, value, min, MAX_TIMER_MS)
 }
 
 function appendFields(params: URLSearchParams, fields: QueryFields): URLSearchParams {
@@ -89,20 +118,31 @@ export interface ClientDefaults {
   readonly maxRedirects: number
 }
 
-/** Lower-cases header names and drops `undefined` values, over a base set. */
+/**
+ * Lower-cases header names and drops `undefined` values, over a base set. Throws a configuration error for a
+ * name that is not a token or a value holding CR, LF, NUL or another control character.
+ */
 export function mergeHeaders(base: Readonly<Record<string, string>>, extra: Record<string, string | undefined> | undefined): Record<string, string> {
   const headers: Record<string, string> = { ...base }
   if (extra === undefined) return headers
   for (const [name, value] of Object.entries(extra)) {
+    if (!isToken(name)) configError(`the header name ${JSON.stringify(name)} is not an HTTP token (letters, digits and !#$%&'*+-.^_\`|~)`)
     const key = name.toLowerCase()
-    if (value === undefined) delete headers[key]
-    else headers[key] = String(value)
+    if (value === undefined) {
+      delete headers[key]
+      continue
+    }
+    const text = String(value)
+    // the value is left out of the message: it may be a credential
+    if (!isFieldValue(text)) configError(`the value of header "${key}" holds CR, LF, NUL or another control character (or one beyond U+00FF), which cannot be sent`)
+    headers[key] = text
   }
   return headers
 }
 
 /** Builds the request a call describes: the URL against the base, the query, the headers and the body. */
 export function buildRequest(method: string, target: string | URL, options: RequestOptions, defaults: ClientDefaults): ClientRequest {
+  if (typeof method !== 'string' || !isToken(method)) configError(`the method must be an HTTP token such as GET or PURGE, got ${JSON.stringify(method)}`)
   let url: URL
   try {
     url = new URL(target, defaults.baseUrl)
@@ -112,7 +152,7 @@ export function buildRequest(method: string, target: string | URL, options: Requ
   if (url.protocol !== 'http:' && url.protocol !== 'https:') configError(`the client speaks http: and https:, not ${url.protocol} (${url.href})`)
   if (options.query !== undefined) appendFields(url.searchParams, options.query)
   const headers = mergeHeaders(defaults.headers, options.headers)
-  const bodies = [options.json !== undefined, options.form !== undefined, options.body !== undefined].filter(Boolean).length
+  const bodies = (options.json === undefined ? 0 : 1) + (options.form === undefined ? 0 : 1) + (options.body === undefined ? 0 : 1)
   if (bodies > 1) configError('give a request one of json, form or body, not several')
   let body: RequestBody | undefined = options.body
   if (options.json !== undefined) {
@@ -124,13 +164,30 @@ export function buildRequest(method: string, target: string | URL, options: Requ
     headers['content-type'] ??= 'application/x-www-form-urlencoded'
   }
   const timeout = options.timeout ?? defaults.timeout
-  if (timeout !== undefined) checkCount('timeout', timeout, 1)
+  if (timeout !== undefined) checkMs('timeout', timeout, 1)
   const maxRedirects = options.maxRedirects === undefined ? defaults.maxRedirects : checkCount('maxRedirects', options.maxRedirects, 0)
   return { method: method.toUpperCase(), url, headers, body, signal: options.signal, timeout, maxRedirects, dispatcher: undefined }
 }
 
 // headers that carry credentials for one origin; a request moving elsewhere does not take them along
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization']
+
+// headers that describe a body; a request that drops its body (a redirect to GET) drops them too, as fetch does
+const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location', 'transfer-encoding']
+
+/**
+ * A copy of `headers` without those that describe a body: `content-type`, `content-length`,
+ * `content-encoding`, `content-language`, `content-location` and `transfer-encoding`. For a request sent on
+ * without its body, such as a redirect turned into a GET.
+ *
+ * @example
+ * next({ ...req, method: 'GET', body: undefined, headers: withoutBodyHeaders(req.headers) })
+ */
+export function withoutBodyHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const copy: Record<string, string> = { ...headers }
+  for (const name of BODY_HEADERS) delete copy[name]
+  return copy
+}
 
 /** Drops the headers that carry credentials when a request made for `from` goes to another origin, `to`. */
 export function dropCredentialsAcrossOrigins(headers: Record<string, string>, from: URL, to: URL): void {

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream'
+import { finished as streamFinished, Readable } from 'node:stream'
 
 // past this much, dropping a body closes its connection rather than reading the rest
 const DISCARD_LIMIT = 128 * 1024
@@ -32,7 +32,12 @@ export class ClientResponse {
   readonly body: Readable
   readonly #translate: (error: unknown) => unknown
 
-  constructor(init: ClientResponseInit, translate: (error: unknown) => unknown = (error) => error) {
+  /**
+   * Makes a response; a middleware passes only `init`. The transport also passes `translate`, which turns an
+   * error met while reading the body into the client's error for it, and `finished`, called once when the
+   * body stream is done: read to its end, failed, or destroyed (dropped).
+   */
+  constructor(init: ClientResponseInit, translate: (error: unknown) => unknown = (error) => error, finished?: () => void) {
     this.status = init.status
     this.headers = init.headers ?? {}
     this.url = init.url
@@ -40,6 +45,7 @@ export class ClientResponse {
     const body = init.body ?? ''
     this.body = body instanceof Readable ? body : Readable.from(typeof body === 'string' ? [Buffer.from(body)] : [body])
     this.#translate = translate
+    if (finished !== undefined) streamFinished(this.body, () => finished())
   }
 
   /** Whether the status is 200–299. */

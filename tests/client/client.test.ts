@@ -1,6 +1,7 @@
 // The HTTP client's core (#7): requests, bodies, middlewares and their rules, redirects, errors, the pool.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { Agent, type Dispatcher } from 'undici'
 import {
   ClientResponse, ConnectionError, createClient, HttpStatusError, RequestAbortedError, RequestTimeoutError,
   TooManyRedirectsError, type ClientMiddleware,
@@ -75,8 +76,38 @@ requests('refuses what cannot be a request, before sending', async () => {
   assert.match((await client.get('/relative').catch((e: Error) => e) as Error).message, /give an absolute URL, or a baseUrl/)
   assert.match((await client.get('ftp://example.test/').catch((e: Error) => e) as Error).message, /http: and https:, not ftp:/)
   assert.match((await client.post(`${server.url}/echo`, { json: 1, body: 'x' }).catch((e: Error) => e) as Error).message, /one of json, form or body/)
-  assert.match(throwsConfig(() => createClient({ timeout: 0 })).message, /timeout must be a whole number from 1 up/)
+  assert.match(throwsConfig(() => createClient({ timeout: 0 })).message, /timeout must be a whole number from 1 to 2147483647/)
   assert.match(throwsConfig(() => createClient({ middlewares: [1 as never] })).message, /middlewares takes a list of functions/)
+  await client.close()
+})
+
+requests('refuses a method, header name or header value that cannot be sent, naming it rather than undici', async () => {
+  const client = createClient({ baseUrl: server.url })
+  const before = server.connections()
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ 'x-a': 'one\r\nx-injected: 1' }, /the value of header "x-a" holds CR, LF, NUL/],
+    [{ 'x-a': 'nul\0' }, /the value of header "x-a"/],
+    [{ 'x-a': 'euro \u20ac' }, /beyond U\+00FF/],
+    [{ 'x a': 'v' }, /the header name "x a" is not an HTTP token/],
+    [{ 'x-a:': 'v' }, /"x-a:" is not an HTTP token/],
+    [{ '': 'v' }, /the header name "" is not an HTTP token/],
+  ]
+  for (const [headers, message] of cases) {
+    const error = await client.get('/echo', { headers }).catch((e: unknown) => e) as Error & { code?: string }
+    assert.is(error.code, 'ERR_ROUTECHAIN_CONFIG', JSON.stringify(headers))
+    assert.match(error.message, message)
+    assert.not.match(error.message, /injected/, 'the value, perhaps a credential, is not repeated')
+  }
+  for (const method of ['GE T', 'GET\r\nX: 1', '', 'GET/1']) {
+    const error = await client.request({ method, url: '/echo' }).catch((e: unknown) => e) as Error & { code?: string }
+    assert.is(error.code, 'ERR_ROUTECHAIN_CONFIG', JSON.stringify(method))
+    assert.match(error.message, /the method must be an HTTP token/)
+  }
+  throwsConfig(() => createClient({ headers: { authorization: 'Bearer a\nb' } }), /the value of header "authorization"/)
+  assert.is(server.connections(), before, 'nothing was sent')
+  const echo = await (await client.request({ method: 'get', url: '/echo', headers: { 'X-Tab': 'a\tb', 'x-latin': 'caf\u00e9' } })).json<Echo>()
+  assert.is(echo.method, 'GET')
+  assert.is(echo.headers['x-tab'], 'a\tb')
   await client.close()
 })
 
@@ -154,6 +185,67 @@ middlewares('next is bounded, and a middleware must resolve to a response', asyn
   await client.close()
 })
 
+/** An Agent that counts the requests dispatched through it. */
+class CountingAgent extends Agent {
+  dispatches = 0
+
+  override dispatch(options: Agent.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    this.dispatches++
+    return super.dispatch(options, handler)
+  }
+}
+
+const pass: ClientMiddleware = (req, next) => next(req)
+
+middlewares('#1 clients sharing one middlewares array, or one per-request list, each send through their own dispatcher', async () => {
+  const shared: ClientMiddleware[] = [pass]
+  const first = new CountingAgent()
+  const second = new CountingAgent()
+  const a = createClient({ baseUrl: server.url, middlewares: shared, dispatcher: first })
+  const b = createClient({ baseUrl: server.url, middlewares: shared, dispatcher: second })
+  await (await a.get('/echo')).discard()
+  await (await b.get('/echo')).discard()
+  assert.equal([first.dispatches, second.dispatches], [1, 1], 'client middlewares')
+  const perRequest: ClientMiddleware[] = [pass, pass]
+  const none: ClientMiddleware[] = []
+  for (const list of [perRequest, none, shared]) {
+    await (await a.get('/echo', { middlewares: list })).discard()
+    await (await b.get('/echo', { middlewares: list })).discard()
+  }
+  assert.equal([first.dispatches, second.dispatches], [4, 4], 'per-request middlewares')
+  await first.close()
+  await second.close()
+})
+
+middlewares('#1 closing one client leaves another with the same middlewares working', async () => {
+  const shared: ClientMiddleware[] = [pass]
+  const a = createClient({ baseUrl: server.url, middlewares: shared })
+  const b = createClient({ baseUrl: server.url, middlewares: shared })
+  await (await a.get('/echo', { middlewares: shared })).discard()
+  await a.close()
+  assert.is((await b.get('/echo')).status, 200)
+  assert.is((await b.get('/echo', { middlewares: shared })).status, 200)
+  assert.is((await b.with(pass).get('/echo', { middlewares: shared })).status, 200)
+  await b.close()
+})
+
+middlewares('#1 client.middlewares is a frozen copy; a per-request list changed in place is followed', async () => {
+  const order: string[] = []
+  const list: ClientMiddleware[] = [tag('a', order)]
+  const client = createClient({ baseUrl: server.url, middlewares: list })
+  assert.is.not(client.middlewares, list)
+  assert.ok(Object.isFrozen(client.middlewares))
+  list.push(tag('late', order))
+  await (await client.get('/echo')).discard()
+  assert.equal(order, ['a in', 'a out'], 'the client kept the list it was made with')
+  order.length = 0
+  await (await client.get('/echo', { middlewares: list })).discard()
+  list.pop()
+  await (await client.get('/echo', { middlewares: list })).discard()
+  assert.equal(order, ['a in', 'late in', 'late out', 'a out', 'a in', 'a out'])
+  await client.close()
+})
+
 middlewares.run()
 
 const redirects = suite('client: redirects')
@@ -188,6 +280,16 @@ redirects('303 and a POST\'s 302 become GET without a body; 307 and 308 keep the
     assert.is(echo.method, 'PUT', String(code))
     assert.is(echo.body, '{"a":1}')
   }
+  await client.close()
+})
+
+redirects('a redirect to GET drops every header that describes the body', async () => {
+  const client = createClient({ baseUrl: server.url })
+  const headers = { 'content-type': 'text/plain', 'content-language': 'en', 'content-location': '/x', 'x-keep': 'yes' }
+  const echo = await (await client.post('/redirect/303', { body: 'text', headers })).json<Echo>()
+  assert.is(echo.method, 'GET')
+  for (const name of ['content-type', 'content-length', 'content-language', 'content-location']) assert.is(echo.headers[name], undefined, name)
+  assert.is(echo.headers['x-keep'], 'yes')
   await client.close()
 })
 

@@ -12,6 +12,13 @@ let server: EchoServer
 
 function routes(app: App): void {
   app.get('/login', () => reply('in', { headers: { 'set-cookie': ['session=setc00kie; HttpOnly', 'other=2nd-c00kie'], 'x-visible': 'shown' } }))
+  app.get('/links', () => reply('here', {
+    headers: {
+      location: 'https://user:pa55@other.example/next?page=3&token=T0K#fr4g',
+      'content-location': '/copy?api_key=K3Y&lang=en',
+      link: '<https://api.example/items?page=2&access_token=L1NK>; rel="next", </items?page=9>; rel="last"',
+    },
+  }))
   app.get('/pause', async () => {
     await sleep(60)
     return 'done'
@@ -96,6 +103,21 @@ log('query values of sensitive names are redacted; the others stay as written', 
     `${server.url}/echo?page=2&access_token=[redacted]&api_key=[redacted]&client_secret=[redacted]&X-Amz-Signature=[redacted]&code=[redacted]&password=[redacted]&q=a%20b&flag`,
   )
   for (const secret of ['tok-1', 'key-2', 'sec-3', 'sig-4', 'c0de-5', 'pw-6']) assert.not.ok(lines.join('\n').includes(secret), secret)
+  await client.close()
+})
+
+log('#5 URLs in location, content-location and link headers, and the request\'s fragment, are redacted as the URL is', async () => {
+  const { lines, entries, sink } = recorder()
+  const client = createClient({ baseUrl: server.url, middlewares: [logRequests(sink)] })
+  await (await client.get('/links?sig=S1G#s3ction', { headers: { referer: 'https://app.example/page?session=SE55' } })).discard()
+  const entry = entries[0] as RequestLogEntry
+  assert.is(entry.url, `${server.url}/links?sig=[redacted]`)
+  assert.is(entry.requestHeaders.referer, 'https://app.example/page?session=[redacted]')
+  assert.is(entry.responseHeaders.location, 'https://other.example/next?page=3&token=[redacted]')
+  assert.is(entry.responseHeaders['content-location'], '/copy?api_key=[redacted]&lang=en')
+  assert.is(entry.responseHeaders.link, '<https://api.example/items?page=2&access_token=[redacted]>; rel="next", </items?page=9>; rel="last"')
+  const everything = JSON.stringify({ lines, entries })
+  for (const secret of ['S1G', 's3ction', 'SE55', 'pa55', 'T0K', 'fr4g', 'K3Y', 'L1NK']) assert.not.ok(everything.includes(secret), secret)
   await client.close()
 })
 

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
-  ConnectionError, createClient, RequestAbortedError, RequestTimeoutError, retry, TooManyRedirectsError,
+  ClientClosedError, ConnectionError, createClient, RequestAbortedError, RequestTimeoutError, retry, TooManyRedirectsError,
   type ClientMiddleware,
 } from '../../src/client/index.js'
 import { reply, type App } from '../../src/index.js'
@@ -252,6 +252,17 @@ errors('a timeout is retried; too many redirects and a POST\'s failure are not',
   await client.close()
 })
 
+errors('a closed client is not retried: its ClientClosedError is thrown at once', async () => {
+  const attempts = counting()
+  const client = createClient({ baseUrl: server.url, middlewares: [retry({ attempts: 5, backoff: quick }), attempts.middleware] })
+  await (await client.get('/flaky/open')).discard()
+  await client.close()
+  const error = await within(client.get('/flaky/open').catch((e: unknown) => e), 2000, 'closed client')
+  assert.instance(error, ClientClosedError)
+  assert.not.instance(error, ConnectionError)
+  assert.is(attempts.count(), 2, 'one attempt before close, one after')
+})
+
 errors('aborting during the backoff stops at once with RequestAbortedError', async () => {
   // random() = 1: the first wait is the whole 10 s
   const client = createClient({ baseUrl: server.url, middlewares: [retry({ backoff: { base: 10_000, max: 10_000 }, random: () => 1 })] })
@@ -306,7 +317,7 @@ errors('options are checked when the middleware is made', () => {
   throwsConfig(() => retry({ attempts: 2.5 }), /attempts/)
   throwsConfig(() => retry({ statuses: [503, 'x' as never] }), /statuses must be a list of status codes/)
   throwsConfig(() => retry({ methods: ['GET', ''] }), /methods must be a list of method names/)
-  throwsConfig(() => retry({ backoff: { base: -1 } }), /backoff.base must be a whole number from 0 up/)
+  throwsConfig(() => retry({ backoff: { base: -1 } }), /backoff.base must be a whole number from 0 to 2147483647/)
   throwsConfig(() => retry({ maxRetryAfter: Infinity }), /maxRetryAfter/)
   throwsConfig(() => retry({ retryOnErrors: 'yes' as never }), /retryOnErrors must be true or false/)
   throwsConfig(() => retry({ random: 1 as never }), /random must be a function/)

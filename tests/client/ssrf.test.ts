@@ -162,13 +162,13 @@ literals('127.0.0.1: BlockedAddressError naming the address and the request; the
   await guard.close()
 })
 
-literals('[::1], [::], and the IPv4-mapped ::ffff:127.0.0.1 / ::ffff:7f00:1 and NAT64 forms', async () => {
+literals('[::1], [::], and the IPv4-mapped ::ffff:127.0.0.1 / ::ffff:7f00:1 and NAT64 forms, named by the IPv4 address they carry', async () => {
   const guard = blockPrivateAddresses()
   const client = createClient({ timeout: 2000, middlewares: [guard] })
   const [connections, tried] = [server.connections(), attempts.length]
   const cases: [string, string][] = [
     ['[::1]', '::1'], ['[::]', '::'], ['[0:0:0:0:0:0:0:1]', '::1'],
-    ['[::ffff:127.0.0.1]', '::ffff:7f00:1'], ['[::ffff:7f00:1]', '::ffff:7f00:1'], ['[64:ff9b::7f00:1]', '64:ff9b::7f00:1'],
+    ['[::ffff:127.0.0.1]', '127.0.0.1'], ['[::ffff:7f00:1]', '127.0.0.1'], ['[64:ff9b::7f00:1]', '127.0.0.1'],
   ]
   for (const [host, address] of cases) {
     const error = await refused(client.get(`http://${host}:${port}/echo`), host)
@@ -187,7 +187,7 @@ literals('169.254.169.254 (cloud metadata), its mapped form and fd00:ec2::254: r
   const tried = attempts.length
   for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://[::ffff:a9fe:a9fe]/', 'https://169.254.169.254/', 'http://[fd00:ec2::254]/latest/']) {
     const error = await refused(client.get(url), url)
-    assert.ok(['169.254.169.254', '::ffff:a9fe:a9fe', 'fd00:ec2::254'].includes(error.address), error.address)
+    assert.ok(['169.254.169.254', 'fd00:ec2::254'].includes(error.address), error.address)
   }
   assert.is(inner.calls, 0)
   assert.is(attempts.length, tried, 'no socket was even asked to connect')

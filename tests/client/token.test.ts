@@ -243,6 +243,32 @@ expiry('a failed refresh rejects the waiting requests, and nothing is sent', asy
   await client.close()
 })
 
+expiry('#4 a slow getToken (10 ms) and 30 requests 1 ms apart make exactly one refresh for one expiry', async () => {
+  let current = { token: 'old', expiresAt: Date.now() - 1 }
+  let refreshes = 0
+  // answers what the store held when asked, 10 ms later, as a remote store would
+  const getToken = async (): Promise<{ token: string; expiresAt: number }> => {
+    const seen = current
+    await sleep(10)
+    return seen
+  }
+  const refresh = async (): Promise<void> => {
+    refreshes++
+    await sleep(10)
+    current = { token: `new-${refreshes}`, expiresAt: Date.now() + 3_600_000 }
+  }
+  const client = createClient({ baseUrl: server.url, middlewares: [refreshTokenBeforeExpiry({ getToken, refresh })] })
+  const pending: Promise<Echo>[] = []
+  for (let i = 0; i < 30; i++) {
+    pending.push(client.get('/echo').then((res) => res.json<Echo>()))
+    await sleep(1)
+  }
+  const echoes = await within(Promise.all(pending), 5000, 'thirty requests')
+  assert.is(refreshes, 1)
+  assert.equal(new Set(echoes.map((echo) => echo.headers.authorization)), new Set(['Bearer new-1']))
+  await client.close()
+})
+
 expiry('checks its options', () => {
   const ok = { getToken: () => ({ token: 't', expiresAt: 0 }), refresh: () => {} }
   throwsConfig(() => refreshTokenBeforeExpiry({ ...ok, skewSeconds: -1 }), /skewSeconds must be a number of seconds from 0 up/)

@@ -1,6 +1,7 @@
-import { isIP, type LookupFunction } from 'node:net'
+import type { LookupFunction } from 'node:net'
 import { Agent } from 'undici'
 import { configError } from '../../errors.js'
+import { normalizeAddress } from '../../ip.js'
 import { BlockedAddressError } from '../errors.js'
 import type { ClientMiddleware } from '../middleware.js'
 import { guardedConnector } from './guarded-connector.js'
@@ -78,9 +79,9 @@ export function blockPrivateAddresses(options: BlockPrivateAddressesOptions = {}
   const refuses = addressCheck(allowList(allow))
   let agent: Agent | undefined
   const middleware: ClientMiddleware = async (req, next) => {
-    // an IP literal is refused at once; URL gives IPv6 in brackets, and in canonical form
-    const host = req.url.hostname.replace(/^\[(.*)\]$/, '$1')
-    if (isIP(host) !== 0 && refuses(host)) throw new BlockedAddressError(req, host)
+    // an IP literal is refused at once, named as it is judged (a mapped or NAT64 IPv6 address as its IPv4 one)
+    const literal = normalizeAddress(req.url.hostname)
+    if (literal !== undefined && refuses(literal)) throw new BlockedAddressError(req, literal)
     agent ??= new Agent({ connect: guardedConnector(refuses, lookup) })
     return next({ ...req, dispatcher: agent })
   }

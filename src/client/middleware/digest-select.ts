@@ -53,12 +53,24 @@ export interface DigestOffer {
 // what may go back inside a quoted-string: no control characters other than tab
 const ECHOABLE = /^[^\x00-\x08\x0a-\x1f\x7f]*$/
 
+/**
+ * Whether a value a server sent can be echoed back inside a quoted-string: it holds no control character
+ * other than tab (no CR, LF or NUL to split the header with).
+ *
+ * @example
+ * isEchoable('n1') // true
+ * isEchoable('n1\r\nx-evil: 1') // false
+ */
+export function isEchoable(value: string): boolean {
+  return ECHOABLE.test(value)
+}
+
 /** The offer a Digest challenge makes, or `undefined` when it cannot be answered. */
 function offerOf(challenge: AuthChallenge): DigestOffer | undefined {
   if (challenge.scheme !== 'digest') return undefined
   const { realm, nonce, opaque, algorithm: token, qop: qops, stale, domain } = challenge.params
   if (realm === undefined || nonce === undefined || nonce === '') return undefined
-  if (![realm, nonce, opaque ?? '', token ?? ''].every((value) => ECHOABLE.test(value))) return undefined
+  if (![realm, nonce, opaque ?? '', token ?? ''].every(isEchoable)) return undefined
   const algorithm = ALGORITHMS.get((token ?? 'MD5').toUpperCase())
   if (algorithm === undefined) return undefined
   let qop: 'auth' | undefined

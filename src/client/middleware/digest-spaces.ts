@@ -1,6 +1,6 @@
 // The Digest protection spaces one digestAuth() has met: per origin and realm, the last challenge and how many
 // times its nonce was used, so later requests authenticate up front (RFC 7616 §3.6).
-import type { DigestOffer } from './digest-select.js'
+import { isEchoable, type DigestOffer } from './digest-select.js'
 import { newCnonce } from './digest-response.js'
 
 /**
@@ -38,8 +38,6 @@ export interface DigestCounters {
 
 // the largest nonce count 8 hex digits hold; past it the space needs a new nonce, by a new challenge
 const MAX_NC = 0xffffffff
-// a nonce with control characters could not be echoed in a quoted-string
-const UNSAFE = /[\x00-\x08\x0a-\x1f\x7f]/
 // spaces kept per middleware, the least recently used dropped first
 const MAX_SPACES = 256
 
@@ -119,7 +117,8 @@ export class DigestSpaces {
 
   /** Takes the `nextnonce` a server announced: the next use sends it, counting from 1 again. */
   renew(space: DigestSpace, nonce: string): void {
-    if (nonce === '' || nonce === space.offer.nonce || UNSAFE.test(nonce)) return
+    // a nonce with control characters could not be echoed in a quoted-string
+    if (nonce === '' || nonce === space.offer.nonce || !isEchoable(nonce)) return
     space.offer = { ...space.offer, nonce }
     space.nc = 0
     space.sessionCnonce = undefined

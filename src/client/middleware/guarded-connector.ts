@@ -1,8 +1,9 @@
 // The connect-time half of blockPrivateAddresses(): an undici connector that refuses internal addresses,
 // whether written in the URL or answered by the resolver, before a socket is opened to them.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
-import { isIP, isIPv6, type LookupFunction } from 'node:net'
+import { isIPv6, type LookupFunction } from 'node:net'
 import { buildConnector } from 'undici'
+import { normalizeAddress } from '../../ip.js'
 import { BlockedAddressError } from '../errors.js'
 
 /**
@@ -64,9 +65,9 @@ export function guardedLookup(refuses: RefusesAddress, resolve: LookupFunction =
 export function guardedConnector(refuses: RefusesAddress, resolve?: LookupFunction): buildConnector.connector {
   const connect = buildConnector({ lookup: guardedLookup(refuses, resolve) })
   return (options, callback) => {
-    // undici hands IPv6 literals over without their brackets; take them off in case another caller does not
-    const literal = options.hostname.replace(/^\[(.*)\]$/, '$1')
-    if (isIP(literal) !== 0 && refuses(literal)) {
+    // undici hands IPv6 literals over without their brackets; normalizeAddress takes them off if another caller does not
+    const literal = normalizeAddress(options.hostname)
+    if (literal !== undefined && refuses(literal)) {
       const error = new BlockedAddressError(connection(options.protocol, options.host ?? literal), literal)
       queueMicrotask(() => callback(error, null))
       return

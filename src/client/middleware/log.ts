@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { configError } from '../../errors.js'
 import type { ClientMiddleware } from '../middleware.js'
+import { isSecretName, REDACTED, redactUrl } from '../redact-url.js'
 
 /**
  * What {@link logRequests} records of one request. Nothing in it carries a credential.
@@ -11,7 +12,7 @@ import type { ClientMiddleware } from '../middleware.js'
 export interface RequestLogEntry {
   /** The request's method. */
   method: string
-  /** The URL, without user name and password, and with the values of sensitive query fields redacted. */
+  /** The URL, without user name, password or fragment, and with the values of sensitive query fields redacted. */
   url: string
   /** The response's status; `undefined` when the request failed. */
   status: number | undefined
@@ -19,9 +20,12 @@ export interface RequestLogEntry {
   error: string | undefined
   /** Milliseconds from sending to the response's headers (or the failure), rounded. */
   durationMs: number
-  /** The request's headers, credentials replaced by `[redacted]`. */
+  /** The request's headers, credentials replaced by `[redacted]` (and a `referer` URL redacted as `url` is). */
   requestHeaders: Record<string, string>
-  /** The response's headers, credentials (`set-cookie`, …) replaced by `[redacted]`; `{}` when the request failed. */
+  /**
+   * The response's headers, credentials (`set-cookie`, …) replaced by `[redacted]` and the URLs in `location`,
+   * `content-location` and `link` redacted as `url` is; `{}` when the request failed.
+   */
   responseHeaders: Record<string, string | string[]>
 }
 
@@ -34,44 +38,26 @@ export interface RequestLogEntry {
  */
 export type RequestLogSink = ((line: string, entry: RequestLogEntry) => void) | { info(line: string): void }
 
-const REDACTED = '[redacted]'
-// query fields and headers whose values are secrets whatever the rest of the name: api_key, access_token, X-Amz-Signature, …
-const SENSITIVE_PART = /token|key|secret|passw|signature|credential|auth|session|cookie/i
-// short names that are secrets only when they are the whole name: an OAuth code, an Azure SAS sig
-const SENSITIVE_NAME = /^(code|sig|pwd|pass|jwt|otp|pin|sid)$/i
+// headers whose values are URLs, which may carry credentials and secret query values like the request's own
+const URL_HEADERS: ReadonlyMap<string, (value: string) => string> = new Map([
+  ['location', redactUrl],
+  ['content-location', redactUrl],
+  ['referer', redactUrl],
+  // Link: <https://api.example.com/items?page=2&access_token=…>; rel="next", <…>; rel="last"
+  ['link', (value: string) => value.replace(/<([^>]*)>/g, (_match, url: string) => `<${redactUrl(url)}>`)],
+])
 
-function isSensitive(name: string): boolean {
-  return SENSITIVE_PART.test(name) || SENSITIVE_NAME.test(name)
-}
-
-function decodedName(raw: string): string {
-  try {
-    return decodeURIComponent(raw.replace(/\+/g, ' '))
-  } catch {
-    return raw
-  }
-}
-
-/**
- * The URL as text for a log line: no user name or password, and the values of query fields whose names look
- * secret replaced by `[redacted]`. The other fields are left exactly as they were written.
- */
-function loggedUrl(url: URL): string {
-  // built from the parts rather than a copy of the URL: each setter on a URL re-serialises it, and this runs per request
-  const base = `${url.protocol}//${url.host}${url.pathname}`
-  if (url.search === '') return base
-  const fields = url.search.slice(1).split('&').map((field) => {
-    const at = field.indexOf('=')
-    const name = at === -1 ? field : field.slice(0, at)
-    return at !== -1 && isSensitive(decodedName(name)) ? `${name}=${REDACTED}` : field
-  })
-  return `${base}?${fields.join('&')}`
+function redactValue<V extends string | string[]>(name: string, value: V): V | string {
+  if (isSecretName(name)) return REDACTED
+  const redact = URL_HEADERS.get(name)
+  if (redact === undefined) return value
+  return (typeof value === 'string' ? redact(value) : value.map(redact)) as V
 }
 
 function redactHeaders<V extends string | string[]>(headers: Readonly<Record<string, V | undefined>>): Record<string, V | string> {
   const out: Record<string, V | string> = {}
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = isSensitive(name) ? REDACTED : value
+    if (value !== undefined) out[name] = redactValue(name, value)
   }
   return out
 }
@@ -87,11 +73,13 @@ function failureCode(error: unknown): string {
  * `GET https://api.example.com/posts?page=2&token=[redacted] 200 35ms`, or with the error's code in place of the
  * status (`ERR_ROUTECHAIN_CLIENT_CONNECTION`).
  *
- * What it keeps out of the log: the URL's user name and password; the values of query fields whose names look
- * secret (containing token, key, secret, passw, signature, credential, auth, session or cookie, or exactly
- * code, sig, pwd, pass, jwt, otp, pin or sid); and in the entry's headers, the values of `authorization`,
+ * What it keeps out of the log: the URL's user name, password and fragment; the values of query fields whose
+ * names look secret (containing token, key, secret, passw, signature, credential, auth, session or cookie, or
+ * exactly code, sig, pwd, pass, jwt, otp, pin or sid); in the entry's headers, the values of `authorization`,
  * `proxy-authorization`, `cookie`, `set-cookie` and any other header whose name looks secret by the same rule
- * (`x-api-key`). Secrets in the URL's path cannot be told apart and are logged as they are.
+ * (`x-api-key`); and in the URLs of `location`, `content-location`, `link` and `referer` headers, what the URL
+ * itself loses. Error messages (`ClientError#url`) redact URLs by the same rule. Secrets in the URL's path
+ * cannot be told apart and are logged as they are.
  *
  * A sink that throws (or returns a promise that rejects) is ignored: logging never fails a request. Placed
  * outside `retry()`, it logs one line per call; inside, one per attempt.
@@ -121,7 +109,7 @@ export function logRequests(sink: RequestLogSink): ClientMiddleware {
 
   return async function logRequests(req, next) {
     const started = performance.now()
-    const url = loggedUrl(req.url)
+    const url = redactUrl(req.url)
     const requestHeaders = redactHeaders(req.headers)
     // entries are object literals, not spreads of a shared base: a spread plus more keys is a slow path on Node 20
     try {

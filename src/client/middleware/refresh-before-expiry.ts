@@ -37,8 +37,10 @@ export interface RefreshBeforeExpiryOptions {
 /**
  * Sends `authorization: Bearer <token>` with every request, refreshing the token first when it expires
  * within `skewSeconds`. Concurrent requests that find it expiring share one refresh, then all read the new
- * token with `getToken()`. The token read after a refresh is sent even if it, too, looks expired (no loop);
- * when `refresh` throws, the requests waiting on it reject with that error and nothing is sent.
+ * token with `getToken()`; a request whose `getToken()` began before a refresh finished reads again rather
+ * than refreshing once more, so a slow `getToken()` still makes one refresh per expiry. The token read after
+ * a refresh is sent even if it, too, looks expired (no loop); when `refresh` throws, the requests waiting on
+ * it reject with that error and nothing is sent.
  *
  * @example
  * const client = createClient({
@@ -58,7 +60,13 @@ export function refreshTokenBeforeExpiry(options: RefreshBeforeExpiryOptions): C
     configError(`refreshTokenBeforeExpiry() skewSeconds must be a number of seconds from 0 up, got ${String(skewSeconds)}`)
   }
   const skew = skewSeconds * 1000
-  const refreshing = singleFlight(refresh)
+  // how many refreshes have succeeded: a request whose read of the token began before one finished does not
+  // refresh again on what it read, it reads again
+  let generation = 0
+  const refreshing = singleFlight(async () => {
+    await refresh()
+    generation++
+  })
 
   const read = async (): Promise<ExpiringToken> => {
     const info = await getToken()
@@ -69,9 +77,11 @@ export function refreshTokenBeforeExpiry(options: RefreshBeforeExpiryOptions): C
   }
 
   return async function refreshTokenBeforeExpiry(req, next) {
+    const readIn = generation
     let info = await read()
     if (info.expiresAt - skew <= Date.now()) {
-      await refreshing()
+      // a refresh that finished while getToken() was answering makes what it answered stale, not expired
+      if (generation === readIn) await refreshing()
       info = await read()
     }
     return next(withBearer(req, info.token))

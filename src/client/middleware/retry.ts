@@ -1,13 +1,11 @@
 import { configError } from '../../errors.js'
 import { ConnectionError, RequestAbortedError, RequestTimeoutError } from '../errors.js'
 import type { ClientMiddleware } from '../middleware.js'
-import { isReplayable, type ClientRequest } from '../request.js'
+import { checkCount, checkMs, isReplayable, type ClientRequest } from '../request.js'
 import type { ClientResponse } from '../response.js'
 
 // the most attempts retry() takes: enough for any sensible policy, and well under what `next` allows
 const MAX_ATTEMPTS = 10
-// the longest wait setTimeout keeps (about 24.8 days); longer ones would fire at once
-const MAX_WAIT = 2_147_483_647
 
 /**
  * Options for {@link retry}.
@@ -43,13 +41,6 @@ export interface RetryOptions {
 
 const DEFAULT_STATUSES = [408, 425, 429, 500, 502, 503, 504]
 const DEFAULT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']
-
-function wholeNumber(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    configError(`retry() ${name} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}, got ${String(value)}`)
-  }
-  return value
-}
 
 function listOf<T>(name: string, value: unknown, check: (item: unknown) => item is T, what: string): readonly T[] {
   if (!Array.isArray(value) || !value.every(check)) configError(`retry() ${name} must be a list of ${what}, got ${String(value)}`)
@@ -91,7 +82,7 @@ function pause(ms: number, req: ClientRequest): Promise<void> {
 /**
  * Sends a request again when it failed in a way that may pass: a status of `statuses` (429, 503, …), or, with
  * `retryOnErrors`, a ConnectionError or RequestTimeoutError. Other errors (RequestAbortedError,
- * BlockedAddressError, TooManyRedirectsError, …) are thrown at once.
+ * ClientClosedError, BlockedAddressError, TooManyRedirectsError, …) are thrown at once.
  *
  * - `attempts` counts the first one. When they are spent, the last response is returned (or its error thrown).
  * - Only `methods` are retried (idempotent ones by default), and only requests whose body can be sent again:
@@ -113,14 +104,14 @@ function pause(ms: number, req: ClientRequest): Promise<void> {
  */
 export function retry(options: RetryOptions = {}): ClientMiddleware {
   if (options === null || typeof options !== 'object') configError('retry() takes an options object, or nothing')
-  const attempts = wholeNumber('attempts', options.attempts ?? 3, 1, MAX_ATTEMPTS)
+  const attempts = checkCount('retry() attempts', options.attempts ?? 3, 1, MAX_ATTEMPTS)
   const statuses = new Set(listOf('statuses', options.statuses ?? DEFAULT_STATUSES, isStatus, 'status codes from 100 to 599'))
   const methods = new Set(listOf('methods', options.methods ?? DEFAULT_METHODS, isMethod, 'method names').map((m) => m.toUpperCase()))
   const backoff = options.backoff ?? {}
   if (backoff === null || typeof backoff !== 'object') configError('retry() backoff must be { base?, max? }, in ms')
-  const base = wholeNumber('backoff.base', backoff.base ?? 100, 0)
-  const max = wholeNumber('backoff.max', backoff.max ?? 10_000, 0, MAX_WAIT)
-  const maxRetryAfter = wholeNumber('maxRetryAfter', options.maxRetryAfter ?? 60_000, 0, MAX_WAIT)
+  const base = checkMs('retry() backoff.base', backoff.base ?? 100, 0)
+  const max = checkMs('retry() backoff.max', backoff.max ?? 10_000, 0)
+  const maxRetryAfter = checkMs('retry() maxRetryAfter', options.maxRetryAfter ?? 60_000, 0)
   const retryOnErrors = options.retryOnErrors ?? true
   if (typeof retryOnErrors !== 'boolean') configError(`retry() retryOnErrors must be true or false, got ${String(retryOnErrors)}`)
   const random = options.random ?? Math.random
