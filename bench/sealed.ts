@@ -7,6 +7,7 @@ import {
   randomBytes, type KeyObject,
 } from 'node:crypto'
 import { createRequire } from 'node:module'
+import { loadSodiumNative, type SodiumNative } from './sodium-native.js'
 import { do_not_optimize } from 'mitata'
 import nacl from 'tweetnacl'
 import tweetsodium from 'tweetsodium'
@@ -47,22 +48,6 @@ interface Sealer {
 }
 
 /** The part of sodium-native's API used here. */
-interface SodiumNative {
-  crypto_box_SEALBYTES: number
-  crypto_box_seal(c: Uint8Array, m: Uint8Array, pk: Uint8Array): void
-  crypto_box_seal_open(m: Uint8Array, c: Uint8Array, pk: Uint8Array, sk: Uint8Array): boolean
-}
-
-/** sodium-native as @fastify/secure-session loads it (it is not routechain's own dependency); undefined if it does not load. */
-export function loadSodiumNative(): SodiumNative | undefined {
-  try {
-    const fromSecureSession = createRequire(createRequire(import.meta.url).resolve('@fastify/secure-session'))
-    return fromSecureSession('sodium-native') as SodiumNative
-  } catch {
-    return undefined
-  }
-}
-
 /** blakejs as tweetsodium loads it, and tweetnacl's HSalsa20 (in its untyped `lowlevel`). */
 interface Blake { blake2bInit(outlen: number): unknown; blake2bUpdate(ctx: unknown, input: Uint8Array): void; blake2bFinal(ctx: unknown): Uint8Array }
 let blake: Blake | undefined

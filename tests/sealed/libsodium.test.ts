@@ -14,7 +14,7 @@ import {
 import { recordingLogger, withServer } from '../_helpers/http.js'
 import { runPythonJson, SEALED_BOX } from '../_helpers/python.js'
 import { hasPythonModules, needs } from '../_helpers/services.js'
-import { loadSodiumNative, type SodiumNative } from '../_helpers/sodium-native.js'
+import { loadSodiumNative, type SodiumNative } from '../../bench/sodium-native.js'
 
 /** What tests/_helpers/sealed_box.py answers (all bytes in standard base64). */
 interface PythonAnswer {

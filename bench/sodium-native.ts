@@ -1,5 +1,5 @@
-// libsodium itself, natively, through sodium-native: not a dependency of routechain, but @fastify/secure-session
-// (a devDependency) brings it, so it is loaded from there, as bench/sealed.ts does.
+// libsodium itself, natively, through sodium-native, for the sealed-box bench and the compatibility tests: not a
+// dependency of routechain, but @fastify/secure-session (a devDependency) brings it, so it is loaded from there.
 import { createRequire } from 'node:module'
 
 /** The part of sodium-native's API the sealed-box tests use (buffers are filled in place; failures throw). */
