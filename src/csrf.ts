@@ -19,7 +19,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
  * 403, the defence cookie sessions need against cross-site request forgery. Browsers say where a request
  * comes from in `Sec-Fetch-Site` (all current ones) and `Origin`; the step trusts `same-origin` and `none`
  * (typed into the address bar), an `Origin` whose host is the request's `Host`, and the `origins` you list.
- * A request with neither header is not from a browser and passes.
+ * A request with neither header is not from a browser and passes. Behind a proxy that rewrites `Host`, list the
+ * public origin in `origins`, or browsers too old to send `Sec-Fetch-Site` get 403.
  *
  * @example
  * const app = createApp({ session }).use(csrf())
