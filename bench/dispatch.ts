@@ -1,7 +1,7 @@
 // In-process: the cost of running a found route's chain, against the floor and the composers users know.
 import koaCompose from 'koa-compose'
 import { do_not_optimize, measure } from 'mitata'
-import { compose } from '../src/chain.js'
+import { compose } from '../src/core/chain.js'
 import { honoCompose } from './hono-compose.js'
 import { tokenOf, USERS } from './spec.js'
 import { median } from './stats.js'

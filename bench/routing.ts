@@ -1,10 +1,10 @@
 // In-process: route lookup through routechain against find-my-way alone, and registering 10,000 routes.
 import FindMyWay from 'find-my-way'
 import { do_not_optimize } from 'mitata'
-import { compose } from '../src/chain.js'
+import { compose } from '../src/core/chain.js'
 import { createApp } from '../src/index.js'
-import { RouteTable } from '../src/route-table.js'
-import { Router, routerState } from '../src/router.js'
+import { RouteTable } from '../src/core/route-table.js'
+import { Router, routerState } from '../src/core/router.js'
 import { timeInRounds, type TimedCase } from './dispatch.js'
 
 // A small API's worth of routes, static and parametric, like the ones real services have.

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http'
-import { Reply, TEXT_TYPE } from './reply.js'
+import { Reply, TEXT_TYPE } from './http/reply.js'
 
 /** Options for {@link HttpError}. */
 export interface HttpErrorOptions {

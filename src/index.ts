@@ -1,24 +1,24 @@
 // Apps and routing
-export { App, createApp, type CloseOptions, type ListenOptions } from './app.js'
-export type { AppOptions } from './app-options.js'
-export type { TrustProxy } from './proxy.js'
-export type { ErrorHandler } from './error-reply.js'
-export { Router, type Method, type Mountable } from './router.js'
-export type { RouteEntry, RoutingOptions } from './route-table.js'
-export type { Params } from './params.js'
-export type { Logger } from './logger.js'
+export { App, createApp, type CloseOptions, type ListenOptions } from './http/app.js'
+export type { AppOptions } from './http/app-options.js'
+export type { TrustProxy } from './http/proxy.js'
+export type { ErrorHandler } from './http/error-reply.js'
+export { Router, type Method, type Mountable } from './core/router.js'
+export type { RouteEntry, RoutingOptions } from './core/route-table.js'
+export type { Params } from './core/params.js'
+export type { Logger } from './util/logger.js'
 
 // Steps and chains
-export { defineStep, bodyLimit, type Step } from './step.js'
-export { csrf, type CsrfOptions } from './csrf.js'
-export type { Next } from './chain.js'
+export { defineStep, bodyLimit, type Step } from './core/step.js'
+export { csrf, type CsrfOptions } from './http/csrf.js'
+export type { Next } from './core/chain.js'
 
 // Requests
-export type { RouteRequest, Query, AnyParams } from './request.js'
-export type { BodyOptions, JsonOptions, FormFields } from './body.js'
+export type { RouteRequest, Query, AnyParams } from './http/request.js'
+export type { BodyOptions, JsonOptions, FormFields } from './http/body.js'
 
 // Replies
-export { Reply, json, text, html, redirect, reply, type ReplyInit, type ReplyBody } from './reply.js'
+export { Reply, json, text, html, redirect, reply, type ReplyInit, type ReplyBody } from './http/reply.js'
 
 // Sessions
 export { Session, type SessionData, type KnownSessionData } from './session/session.js'

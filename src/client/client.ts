@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici'
-import { compose, type AnyStep, type Chain } from '../chain.js'
+import { compose, type AnyStep, type Chain } from '../core/chain.js'
 import { configError } from '../errors.js'
 import { HttpStatusError } from './errors.js'
 import { NEXT_LIMIT, type ClientMiddleware } from './middleware.js'

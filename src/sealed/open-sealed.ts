@@ -1,7 +1,7 @@
 import { configError, HttpError } from '../errors.js'
-import type { RouteRequest } from '../request.js'
-import { defineStep, type Step } from '../step.js'
-import { decodeUtf8Strict } from '../utf8.js'
+import type { RouteRequest } from '../http/request.js'
+import { defineStep, type Step } from '../core/step.js'
+import { decodeUtf8Strict } from '../util/utf8.js'
 import { SEALED_KEY_HEADER, SealedValueError, type PublishedSealKey, type SealKeyRing } from './seal-key-ring.js'
 
 /**

@@ -3,7 +3,7 @@ import nacl from 'tweetnacl'
 import tweetsodium from 'tweetsodium'
 import { configError, RoutechainError } from '../errors.js'
 import { readKey } from '../session/keys.js'
-import { isWellFormedText } from '../utf8.js'
+import { isWellFormedText } from '../util/utf8.js'
 import { checkPublicKey, decodeBase64 } from './public-key.js'
 
 const HOW_TO = 'make a pair with generateSealKeyPair() (or libsodium\'s crypto_box_keypair) and pass its secretKey'

@@ -1,5 +1,5 @@
 import nacl from 'tweetnacl'
-import { decodeUtf8Strict } from '../utf8.js'
+import { decodeUtf8Strict } from '../util/utf8.js'
 import { readKeys, type KeyInput } from './keys.js'
 import { decodePayload, encodePayload, type SessionStorage, type StoredSession } from './storage.js'
 import { cacheOrMarkOutdated, ValueCache } from './value-cache.js'

@@ -1,6 +1,6 @@
 import { configError, HttpError, RoutechainError } from '../errors.js'
-import type { Logger } from '../logger.js'
-import { Reply } from '../reply.js'
+import type { Logger } from '../util/logger.js'
+import { Reply } from '../http/reply.js'
 import { readCookie, resolveCookie, serializeCookie, type CookieOptions } from './cookie.js'
 import { emptyData, ownData, Session, type SessionState } from './session.js'
 import { SessionGoneError, type SessionStorage, type StoredSession } from './storage.js'

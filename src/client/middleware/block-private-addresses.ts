@@ -1,7 +1,7 @@
 import type { LookupFunction } from 'node:net'
 import { Agent } from 'undici'
 import { configError } from '../../errors.js'
-import { normalizeAddress } from '../../ip.js'
+import { normalizeAddress } from '../../util/ip.js'
 import { BlockedAddressError } from '../errors.js'
 import type { ClientMiddleware } from '../middleware.js'
 import { guardedConnector } from './guarded-connector.js'

@@ -3,7 +3,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import { isIPv6, type LookupFunction } from 'node:net'
 import { buildConnector } from 'undici'
-import { normalizeAddress } from '../../ip.js'
+import { normalizeAddress } from '../../util/ip.js'
 import { BlockedAddressError } from '../errors.js'
 
 /**

@@ -1,7 +1,7 @@
 // The address ranges blockPrivateAddresses() refuses, and the check of one address against them and an allow list.
 import { BlockList, isIPv4 } from 'node:net'
 import { configError } from '../../errors.js'
-import { addAddressEntry, normalizeAddress } from '../../ip.js'
+import { addAddressEntry, normalizeAddress } from '../../util/ip.js'
 
 /**
  * One refused range: a CIDR subnet and why nothing outside should be sent there.

@@ -1,4 +1,4 @@
-import { isJsonType } from '../../body.js'
+import { isJsonType } from '../../http/body.js'
 import { configError } from '../../errors.js'
 import { sealFields } from '../../sealed/seal-fields.js'
 import { SEALED_KEY_HEADER, type PublishedSealKey } from '../../sealed/seal-key-ring.js'

@@ -1,0 +1,198 @@
+import { METHODS } from 'node:http'
+import type { AnyStep } from './chain.js'
+import { configError } from '../errors.js'
+import type { Params } from './params.js'
+import type { RouteRequest } from '../http/request.js'
+import type { AddRoute, routerTypes } from './route-types.js'
+import type { Step } from './step.js'
+
+/** An HTTP method name, upper case. Any method `node:http` parses is accepted. */
+export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | (string & {})
+
+/** The request a router's `use` steps receive: the prefix's params and the router's context. */
+type UseRequest<Ctx extends object, Prefix extends string> = RouteRequest<Params<Prefix>> & Ctx
+
+/** One route as registered on a router, before mounting. */
+export interface RouteDefinition {
+  readonly methods: readonly string[]
+  readonly path: string
+  readonly steps: readonly AnyStep[]
+}
+
+/** What a router holds: read by the app when it builds its route table. */
+export interface RouterState {
+  readonly uses: AnyStep[]
+  readonly routes: RouteDefinition[]
+  readonly mounts: { readonly prefix: string; readonly router: RouterState }[]
+  /** Set once an app serving this router has built its table; later changes throw. */
+  frozen: boolean
+  /** Set for an App, which cannot be mounted: its own options and handlers would be ignored there. */
+  isApp: boolean
+}
+
+/** The key under which a router exposes its state to the app that mounts it. */
+export const routerState: unique symbol = Symbol('routechain.router')
+
+/**
+ * A router that can be mounted where the request carries `P` (params) and `C` (context). A router declaring
+ * prefix params or context (`new Router<{ user: User }, '/users/:userId'>()`) fits only where both are there.
+ * Mounting an App throws.
+ */
+export interface Mountable<P extends object = {}, C extends object = {}> {
+  readonly [routerState]: RouterState
+  /** Type-level only: checks, contravariantly, that the mount point provides what the router needs. */
+  readonly [routerTypes]?: { readonly mountedWith: (params: P, ctx: C) => void }
+}
+
+const KNOWN_METHODS = new Set(METHODS)
+
+function checkMethod(method: string): string {
+  if (!KNOWN_METHODS.has(method)) {
+    configError(`unknown HTTP method "${method}": use one of ${METHODS.join(', ')} (upper case)`)
+  }
+  return method
+}
+
+function checkSteps(where: string, steps: readonly unknown[]): AnyStep[] {
+  if (steps.length === 0) configError(`${where} needs at least one step`)
+  steps.forEach((step, index) => {
+    if (typeof step !== 'function') configError(`${where}: step ${index + 1} is a ${typeof step}, not a function`)
+  })
+  return steps as AnyStep[]
+}
+
+/** Normalises a mount prefix: starts with '/', no trailing '/'; '/' itself becomes ''. */
+function checkPrefix(prefix: string): string {
+  if (typeof prefix !== 'string' || !prefix.startsWith('/')) {
+    configError(`a mount prefix must start with '/', got ${JSON.stringify(prefix)}`)
+  }
+  return prefix.replace(/\/+$/, '')
+}
+
+/**
+ * A set of routes with their own `use` steps, mountable under a prefix. `Ctx` declares what the request
+ * carries for every route of this router; `Prefix` declares the mount path whose params its routes see.
+ *
+ * @example
+ * const posts = new Router()
+ * posts.use(logRequest)
+ * posts.get('/:id', authenticate, authorise(['post:read']), getPost)
+ * app.mount('/post', posts)
+ */
+export class Router<Ctx extends object = {}, Prefix extends string = ''> {
+  readonly #state: RouterState = { uses: [], routes: [], mounts: [], frozen: false, isApp: false }
+  /** Type-level only: the context and mount prefix the route methods type requests with. */
+  declare readonly [routerTypes]?: { ctx: Ctx; prefix: Prefix; mountedWith: (params: Params<Prefix>, ctx: Ctx) => void }
+
+  /** @internal read by the app that serves this router */
+  get [routerState](): RouterState {
+    return this.#state
+  }
+
+  /**
+   * Adds steps that run before every route of this router and of the routers mounted in it, whenever those
+   * are added; they never run for routes of other routers. Returns the router, typed with what the steps
+   * add (`defineStep`), so keep the result to see it: `const app = createApp().use(authenticate)`.
+   */
+  use<A1 extends object = {}>(s1: Step<UseRequest<Ctx, Prefix>, A1>): Router<Ctx & A1, Prefix>
+  use<A1 extends object = {}, A2 extends object = {}>(
+    s1: Step<UseRequest<Ctx, Prefix>, A1>, s2: Step<UseRequest<Ctx, Prefix> & NoInfer<A1>, A2>,
+  ): Router<Ctx & A1 & A2, Prefix>
+  use<A1 extends object = {}, A2 extends object = {}, A3 extends object = {}>(
+    s1: Step<UseRequest<Ctx, Prefix>, A1>, s2: Step<UseRequest<Ctx, Prefix> & NoInfer<A1>, A2>,
+    s3: Step<UseRequest<Ctx, Prefix> & NoInfer<A1 & A2>, A3>,
+  ): Router<Ctx & A1 & A2 & A3, Prefix>
+  use(...steps: Step<UseRequest<Ctx, Prefix>>[]): this
+  use(...steps: unknown[]): unknown {
+    this.#mutable('use()')
+    this.#state.uses.push(...checkSteps('use()', steps))
+    return this
+  }
+
+  /**
+   * Mounts a router under a prefix (which may hold params). A router may be mounted in several places; one
+   * that declares prefix params or context fits only where the mount provides them.
+   */
+  mount<P extends string>(prefix: P, router: Mountable<Params<`${Prefix}${P}`>, Ctx>): this
+  /**
+   * Mounts a new router under a prefix and lets `build` fill it; its routes see the prefix's params typed.
+   * @example app.mount('/users/:userId', (users) => users.get('/posts/:postId', (req) => req.params.userId))
+   */
+  mount<P extends string>(prefix: P, build: (router: Router<Ctx, `${Prefix}${P}`>) => void): this
+  mount(prefix: string, target: Mountable<never, never> | ((router: never) => void)): this {
+    this.#mutable('mount()')
+    const normalised = checkPrefix(prefix)
+    let child: { readonly [routerState]: RouterState }
+    if (typeof target === 'function') {
+      const router = new Router()
+      ;(target as (router: Router) => void)(router)
+      child = router
+    } else if (target !== null && typeof target === 'object' && routerState in target) {
+      child = target
+    } else {
+      configError(`mount("${prefix}", …) takes a Router or a function that fills one`)
+    }
+    if (child[routerState] === this.#state) configError(`a router cannot be mounted into itself (at "${prefix}")`)
+    if (child[routerState].isApp) {
+      configError(`mount("${prefix}", …) was given an App: mount a Router instead (an app's onError, notFound and options would be ignored there)`)
+    }
+    this.#state.mounts.push({ prefix: normalised, router: child[routerState] })
+    return this
+  }
+
+  #addRoute(methods: readonly string[], path: unknown, steps: readonly unknown[]): this {
+    const where = `route ${methods.length === 1 ? methods[0] : `[${methods.join(', ')}]`} ${String(path)}`
+    this.#mutable(where)
+    if (typeof path !== 'string' || !path.startsWith('/')) {
+      configError(`${where}: a route path must be a string starting with '/', got ${JSON.stringify(path)}`)
+    }
+    this.#state.routes.push({ methods, path, steps: checkSteps(where, steps) })
+    return this
+  }
+
+  #mutable(what: string): void {
+    if (this.#state.frozen) {
+      configError(`${what}: this router already serves requests; add every route, use() step and mount() before app.listen() or app.handler`)
+    }
+  }
+
+  static {
+    const verbs = { get: 'GET', post: 'POST', put: 'PUT', patch: 'PATCH', delete: 'DELETE', head: 'HEAD', options: 'OPTIONS' }
+    for (const [name, method] of Object.entries(verbs)) {
+      Object.defineProperty(this.prototype, name, {
+        value: function (this: Router, path: unknown, ...steps: unknown[]) { return this.#addRoute([method], path, steps) },
+      })
+    }
+    Object.defineProperty(this.prototype, 'all', {
+      value: function (this: Router, path: unknown, ...steps: unknown[]) { return this.#addRoute(METHODS, path, steps) },
+    })
+    Object.defineProperty(this.prototype, 'route', {
+      value: function (this: Router, method: unknown, path: unknown, ...steps: unknown[]) {
+        const list = Array.isArray(method) ? method : [method]
+        if (list.length === 0) configError(`route(): name at least one method for ${String(path)}`)
+        return this.#addRoute(list.map((m) => checkMethod(String(m))), path, steps)
+      },
+    })
+  }
+}
+
+export interface Router<Ctx extends object = {}, Prefix extends string = ''> {
+  /** Adds a GET route (which also answers HEAD, without a body, unless a HEAD route is given). */
+  get: AddRoute<this, []>
+  /** Adds a POST route. */
+  post: AddRoute<this, []>
+  /** Adds a PUT route. */
+  put: AddRoute<this, []>
+  /** Adds a PATCH route. */
+  patch: AddRoute<this, []>
+  /** Adds a DELETE route. */
+  delete: AddRoute<this, []>
+  /** Adds a HEAD route. */
+  head: AddRoute<this, []>
+  /** Adds an OPTIONS route. */
+  options: AddRoute<this, []>
+  /** Adds a route for every method. */
+  all: AddRoute<this, []>
+  /** Adds a route for one method or several. */
+  route: AddRoute<this, [method: Method | readonly Method[]]>
+}

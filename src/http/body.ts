@@ -1,0 +1,153 @@
+import type { IncomingMessage } from 'node:http'
+import { parse as parseQuery } from 'node:querystring'
+import { HttpError, RoutechainError } from '../errors.js'
+
+/** Form fields from an urlencoded body; a repeated field becomes an array. No prototype: `__proto__` is just a key. */
+export type FormFields = Record<string, string | string[] | undefined>
+
+/** Options for a body reader. */
+export interface BodyOptions {
+  /** The largest body accepted, in bytes; larger gets 413. @default the route's or app's `bodyLimit` (1 MiB) */
+  limit?: number
+}
+
+/** Options for the JSON reader. */
+export interface JsonOptions extends BodyOptions {
+  /** The deepest nesting of arrays and objects accepted; deeper gets 400. @default 128 */
+  maxDepth?: number
+}
+
+/** The default nesting limit for JSON bodies: deep enough for any real document, far from the stack's limit. */
+export const DEFAULT_JSON_DEPTH = 128
+
+/** The default body size limit: 1 MiB. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, `request body is larger than ${limit} bytes`, { headers: { connection: 'close' } })
+}
+
+/**
+ * Reads the whole body of a request into one Buffer, refusing it with 413 once it passes `limit` bytes.
+ * `stopped` is called when the body is left unread, so the connection is not kept alive for the rest of it.
+ */
+export function readBody(raw: IncomingMessage, limit: number, stopped: () => void): Promise<Buffer> {
+  const declared = raw.headers['content-length']
+  if (declared !== undefined && Number(declared) > limit) {
+    stopped()
+    return Promise.reject(tooLarge(limit))
+  }
+  // the client may be gone before a step gets round to the body: its events have fired already, so ask
+  if (raw.destroyed || (raw.readableEnded && !raw.complete)) {
+    return Promise.reject(new HttpError(400, 'the request body could not be read: the client went away'))
+  }
+  if (raw.readableEnded) {
+    return Promise.reject(new RoutechainError('ERR_ROUTECHAIN_BODY_USED', 'the request body was already read from req.raw; read it through the body readers only'))
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const cleanup = (): void => {
+      raw.off('data', onData)
+      raw.off('end', onEnd)
+      raw.off('error', onError)
+      raw.off('aborted', onAborted)
+      raw.off('close', onClose)
+    }
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length
+      if (size > limit) {
+        cleanup()
+        raw.pause()
+        stopped()
+        reject(tooLarge(limit))
+        return
+      }
+      chunks.push(chunk)
+    }
+    const onEnd = (): void => {
+      cleanup()
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size))
+    }
+    const onError = (error: Error): void => {
+      cleanup()
+      reject(new HttpError(400, 'the request body could not be read', { cause: error }))
+    }
+    const onAborted = (): void => onError(new Error('request aborted'))
+    // 'close' before 'end' means the body will never be complete
+    const onClose = (): void => onError(new Error('connection closed before the body ended'))
+    raw.on('data', onData)
+    raw.on('end', onEnd)
+    raw.on('error', onError)
+    raw.on('aborted', onAborted)
+    raw.on('close', onClose)
+  })
+}
+
+/** The media type of a request, lower case, without parameters; '' when absent. */
+export function mediaType(raw: IncomingMessage): string {
+  const header = raw.headers['content-type']
+  if (header === undefined) return ''
+  const semicolon = header.indexOf(';')
+  return (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase()
+}
+
+/** Whether a media type is JSON (`application/json` or any `+json` suffix type). */
+export function isJsonType(type: string): boolean {
+  return type === 'application/json' || type.endsWith('+json')
+}
+
+const ESCAPED_LETTER = /\\u00[4-7][0-9a-f]/i
+
+/**
+ * Parses a JSON body. Invalid JSON, nesting deeper than `maxDepth`, and a `__proto__` or `constructor.prototype`
+ * key (which would pollute prototypes once the value is merged into another object) get 400.
+ */
+export function parseJson(body: Buffer, maxDepth: number): unknown {
+  // nesting deeper than maxDepth needs more than 2 * maxDepth bytes, so small bodies skip the scan
+  if (body.length > 2 * maxDepth && nestsDeeper(body, maxDepth)) {
+    throw new HttpError(400, `JSON body nests deeper than ${maxDepth} levels`)
+  }
+  const text = body.toString('utf8')
+  // a key can only be __proto__ or constructor if the words appear, or a \u escape of a letter or _ hides them;
+  // escapes of other characters (Python escapes all non-ASCII) leave the fast path
+  const suspect = text.includes('__proto__') || text.includes('constructor') || ESCAPED_LETTER.test(text)
+  try {
+    return suspect ? JSON.parse(text, refusePrototypeKeys) : JSON.parse(text)
+  } catch (error) {
+    if (error instanceof HttpError) throw error
+    throw new HttpError(400, 'invalid JSON in request body')
+  }
+}
+
+function refusePrototypeKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__' || (key === 'constructor' && typeof value === 'object' && value !== null && 'prototype' in value)) {
+    throw new HttpError(400, `JSON body has a forbidden "${key}" key`)
+  }
+  return value
+}
+
+/** Whether a JSON text nests [ and { deeper than `maxDepth`, not counting brackets inside strings. */
+function nestsDeeper(json: Buffer, maxDepth: number): boolean {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < json.length; i++) {
+    const byte = json[i] as number
+    if (inString) {
+      if (byte === 0x5c /* backslash */) i++
+      else if (byte === 0x22 /* " */) inString = false
+    } else if (byte === 0x22) {
+      inString = true
+    } else if (byte === 0x5b /* [ */ || byte === 0x7b /* { */) {
+      if (++depth > maxDepth) return true
+    } else if (byte === 0x5d /* ] */ || byte === 0x7d /* } */) {
+      depth--
+    }
+  }
+  return false
+}
+
+/** Parses an urlencoded form or query string into fields with no prototype. */
+export function parseFields(source: string): FormFields {
+  return parseQuery(source) as FormFields
+}
