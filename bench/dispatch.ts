@@ -1,4 +1,5 @@
 // In-process: the cost of running a found route's chain, against the floor and the composers users know.
+import { tracingChannel } from 'node:diagnostics_channel'
 import koaCompose from 'koa-compose'
 import { do_not_optimize, measure } from 'mitata'
 import { compose } from '../src/core/chain.js'
@@ -95,6 +96,10 @@ export async function benchDispatch(quick: boolean): Promise<TimedCase[]> {
     do_not_optimize(handler(req))
   }
   const koaCase = (): unknown => koa({ req: fresh() })
+  // what dispatch asks of the tracing channels on every request when nobody subscribes
+  const requests = tracingChannel('routechain.request')
+  const steps = tracingChannel('routechain.step')
+  const checked = (): unknown => do_not_optimize(steps.hasSubscribers || requests.hasSubscribers ? undefined : sync(fresh()))
   return timeInRounds([
     ['3 sync steps', 'three direct calls (floor)', floor],
     ['3 sync steps', 'routechain compose', () => do_not_optimize(sync(fresh()))],
@@ -103,5 +108,7 @@ export async function benchDispatch(quick: boolean): Promise<TimedCase[]> {
     ['3 async steps', 'hono compose', () => hono(fresh())],
     ['onion + 3 sync steps', 'koa-compose (3 async steps)', koaCase],
     ['onion + 3 sync steps', 'routechain compose', () => onionChain(fresh())],
+    ['tracing channels, no subscriber', 'routechain compose, 3 sync steps', () => do_not_optimize(sync(fresh()))],
+    ['tracing channels, no subscriber', 'the same + both channel checks', checked],
   ], quick)
 }

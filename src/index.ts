@@ -1,20 +1,23 @@
 // Apps and routing
-export { App, createApp, type CloseOptions, type ListenOptions } from './http/app.js'
+export { App, createApp, type CloseOptions, type FetchHandler, type ListenOptions } from './http/app.js'
+export type { InProcessInit } from './http/in-process.js'
+export type { FetchInfo } from './http/web-transport.js'
 export type { AppOptions } from './http/app-options.js'
 export type { TrustProxy } from './http/proxy.js'
 export type { ErrorHandler } from './http/error-reply.js'
 export { Router, type Method, type Mountable } from './core/router.js'
 export type { RouteEntry, RoutingOptions } from './core/route-table.js'
+export type { RequestEvent, StepEvent } from './http/channels.js'
 export type { Params } from './core/params.js'
 export type { Logger } from './util/logger.js'
 
 // Steps and chains
 export { defineStep, bodyLimit, type Step } from './core/step.js'
 export { csrf, type CsrfOptions } from './http/csrf.js'
-export type { Next } from './core/chain.js'
+export type { Next } from './core/step.js'
 
 // Requests
-export type { RouteRequest, Query, AnyParams } from './http/request.js'
+export type { RouteRequest, MatchedRequest, Query, AnyParams } from './http/route-request.js'
 export type { BodyOptions, JsonOptions, FormFields } from './http/body.js'
 
 // Replies
@@ -41,4 +44,5 @@ export { openSealed, publishSealKey } from './sealed/open-sealed.js'
 export { sealFields } from './sealed/seal-fields.js'
 
 // Errors
-export { HttpError, RoutechainError, type HttpErrorOptions } from './errors.js'
+export { RoutechainError } from './errors.js'
+export { HttpError, type HttpErrorOptions } from './http/http-error.js'

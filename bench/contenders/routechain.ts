@@ -1,4 +1,5 @@
 // routechain, written the way its README shows.
+import { tracingChannel } from 'node:diagnostics_channel'
 import { createApp, defineStep, text, type RouteRequest } from '../../src/index.js'
 import type { Contender } from '../spec.js'
 import { tokenOf, USERS } from '../spec.js'
@@ -20,14 +21,33 @@ function authorise(needed: string[]) {
   }
 }
 
-export const routechain: Contender = {
-  name: 'routechain',
+/** The spec's app, listening. */
+async function serveApp(port: number): Promise<{ port: number; close(): Promise<void> }> {
+  const app = createApp()
+  app.get('/', () => 'ok')
+  app.get('/post/:id', authenticate, authorise(['post:read']), (req) => ({ id: req.params.id, user: req.user.name }))
+  const server = await app.listen({ port, host: '127.0.0.1' })
+  const address = server.address()
+  return { port: typeof address === 'object' && address !== null ? address.port : port, close: () => app.close({ timeout: 100 }) }
+}
+
+export const routechain: Contender = { name: 'routechain', start: serveApp }
+
+/** The same app with a subscriber on both tracing channels, as an APM agent would have: what observing costs. */
+export const routechainTraced: Contender = {
+  name: 'routechain (traced)',
   async start(port) {
-    const app = createApp()
-    app.get('/', () => 'ok')
-    app.get('/post/:id', authenticate, authorise(['post:read']), (req) => ({ id: req.params.id, user: req.user.name }))
-    const server = await app.listen({ port, host: '127.0.0.1' })
-    const address = server.address()
-    return { port: typeof address === 'object' && address !== null ? address.port : port, close: () => app.close({ timeout: 100 }) }
+    const noop = { start() {}, end() {}, asyncStart() {}, asyncEnd() {}, error() {} }
+    tracingChannel('routechain.request').subscribe(noop)
+    tracingChannel('routechain.step').subscribe(noop)
+    const running = await serveApp(port)
+    return {
+      port: running.port,
+      async close() {
+        await running.close()
+        tracingChannel('routechain.request').unsubscribe(noop)
+        tracingChannel('routechain.step').unsubscribe(noop)
+      },
+    }
   },
 }

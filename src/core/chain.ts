@@ -1,30 +1,24 @@
 import { RoutechainError } from '../errors.js'
-import { toReply, type Reply } from '../http/reply.js'
 import { isThenable } from '../util/thenable.js'
 
-/**
- * Runs the rest of the chain and resolves to its response: what the client would get, an error's response
- * included (its `error` field then holds the error). Calling it twice, or after the step has answered, throws.
- */
-export type Next = () => Promise<Reply>
-
-/** A step as the chain runner sees it, before any typing of what it reads or adds. */
-export type AnyStep = (req: never, next: Next) => unknown
+/** A step as the chain runner sees it, before any typing of what it reads, adds or answers. */
+export type AnyStep = (req: never, next: never) => unknown
 
 /** A composed chain: runs the steps for one request and returns the response value, a promise of it, or `undefined`. */
 export type Chain = (req: object) => unknown
 
 /** Turns an error thrown by the rest of a chain into the response `next()` resolves to. */
-export type RestErrorHandler = (error: unknown, req: object) => Reply | Promise<Reply>
+export type RestErrorHandler = (error: unknown, req: object) => unknown
 
 /**
- * How a chain treats `next()`. The server's chains use the defaults; the HTTP client's middleware chains
- * let `next(req)` pass a changed request on and run the rest again (a retry), a bounded number of times.
+ * How a chain treats `next()`. The server's chains settle the rest's answer into a Reply and its errors into
+ * error replies; the HTTP client's middleware chains let `next(req)` pass a changed request on and run the
+ * rest again (a retry), a bounded number of times.
  */
 export interface ComposeOptions {
   /** Turns what the rest of the chain threw into what `next()` resolves to; without one, `next()` rejects. */
   onRestError?: RestErrorHandler
-  /** Turns what the rest of the chain answered into what `next()` resolves to. @default the value as a Reply */
+  /** Turns what the rest of the chain answered into what `next()` resolves to; it may throw. @default the value as it is */
   settle?: (value: unknown) => unknown
   /** How many times one step may call `next()`. @default 1 */
   nextLimit?: number
@@ -47,17 +41,8 @@ export function takesNext(step: AnyStep): boolean {
   return step.length !== 1
 }
 
-/** The error for a chain that ended without a response: every step returned undefined. */
-export class NoResponseError extends RoutechainError {
-  constructor() {
-    super('ERR_ROUTECHAIN_NO_RESPONSE', 'the chain ended without a response: every step returned undefined')
-    this.name = 'NoResponseError'
-  }
-}
-
-function toNextResult(value: unknown): Reply {
-  if (value === undefined) throw new NoResponseError()
-  return toReply(value)
+function asIs(value: unknown): unknown {
+  return value
 }
 
 function rethrow(error: unknown): never {
@@ -76,11 +61,11 @@ interface OnionCall {
 /**
  * Composes steps into one chain, once per route. The chain rule: steps run in order; the first
  * non-`undefined` value is the response; a step that can take `next` gets it, and `next()` runs the rest
- * and resolves to its {@link Reply}. `onRestError` turns what the rest throws into that reply; without
- * one, `next()` rejects with the error. With `passRequest`, `next(req)` runs the rest with another request object.
+ * and resolves to what `settle` makes of its answer. `onRestError` turns what the rest throws into that
+ * answer; without one, `next()` rejects with the error. With `passRequest`, `next(req)` runs the rest with another request object.
  */
 export function compose(steps: readonly AnyStep[], options: ComposeOptions = {}): Chain {
-  const { onRestError = rethrow, settle = toNextResult, nextLimit = 1, passRequest = false } = options
+  const { onRestError = rethrow, settle = asIs, nextLimit = 1, passRequest = false } = options
   const callables = steps as unknown as readonly Callable[]
   const count = callables.length
   const onion = steps.map(takesNext)

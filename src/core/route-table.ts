@@ -3,7 +3,6 @@ import FindMyWay from 'find-my-way'
 import type { AnyStep, Chain } from './chain.js'
 import { stepName } from './chain.js'
 import { configError } from '../errors.js'
-import { Reply, text } from '../http/reply.js'
 import type { RouterState } from './router.js'
 
 /** A route as `app.routes()` lists it: method, full path through mounts, and the names of its steps. */
@@ -16,12 +15,19 @@ export interface RouteEntry {
   readonly steps: readonly string[]
 }
 
-/** What the table stores for a route: its steps, its chain (composed on its first request), its full path. */
+/**
+ * What the table stores for a route: its full path, its steps, and its chains, each composed on the first
+ * request that needs it: the plain one, and one that reports each step to observers.
+ */
 export interface CompiledRoute {
   readonly path: string
   readonly steps: readonly AnyStep[]
   chain: Chain | undefined
+  observed: Chain | undefined
 }
+
+/** Composes a route's chain; `observed` asks for the one whose steps report to observers. */
+export type ComposeRoute = (route: CompiledRoute, observed: boolean) => Chain
 
 /** The route-table options passed through to find-my-way. */
 export interface RoutingOptions {
@@ -90,9 +96,9 @@ export class RouteTable {
   readonly #router: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>
   readonly #methods: string[]
   readonly #routes: readonly FlatRoute[]
-  readonly #composeRoute: (route: CompiledRoute) => Chain
+  readonly #composeRoute: ComposeRoute
 
-  constructor(root: RouterState, options: RoutingOptions, composeRoute: (route: CompiledRoute) => Chain) {
+  constructor(root: RouterState, options: RoutingOptions, composeRoute: ComposeRoute) {
     this.#composeRoute = composeRoute
     // find-my-way hands back the raw query string; requests parse it only when a step reads `query`
     this.#router = FindMyWay({ ...options, onBadUrl: noop, querystringParser: passQuerystring as never })
@@ -100,7 +106,7 @@ export class RouteTable {
     freeze(root)
     const methods = new Set<string>()
     for (const flat of routes) {
-      const compiled: CompiledRoute = { path: flat.path, steps: flat.steps, chain: undefined }
+      const compiled: CompiledRoute = { path: flat.path, steps: flat.steps, chain: undefined, observed: undefined }
       for (const method of flat.methods) {
         this.#on(method, flat.path, compiled)
         methods.add(method)
@@ -121,7 +127,12 @@ export class RouteTable {
 
   /** A route's chain, composed on its first request (once; registering thousands of routes stays cheap). */
   chainOf(route: CompiledRoute): Chain {
-    return (route.chain ??= this.#composeRoute(route))
+    return (route.chain ??= this.#composeRoute(route, false))
+  }
+
+  /** A route's chain whose steps report to observers, composed on the first request someone observes. */
+  observedChainOf(route: CompiledRoute): Chain {
+    return (route.observed ??= this.#composeRoute(route, true))
   }
 
   /** Finds the route for a method and request target (path and query string). */
@@ -167,19 +178,4 @@ export class RouteTable {
       configError(`cannot add route ${method} ${path}: ${message.replace(/!?\.?$/, '')}; ${hint}`)
     }
   }
-}
-
-/** The answer for a path that exists for other methods: 204 with `Allow` to OPTIONS, else 405 with `Allow`. */
-export function allowedReply(method: string, methods: readonly string[]): Reply {
-  // OPTIONS is always answered, so it is always allowed
-  const allow = (methods.includes('OPTIONS') ? methods : [...methods, 'OPTIONS']).join(', ')
-  if (method === 'OPTIONS') return new Reply(null, 204, { allow })
-  return text('Method Not Allowed', { status: 405, headers: { allow } })
-}
-
-/** The routes as a text table: method, path, and the steps in order. */
-export function formatRoutes(entries: readonly RouteEntry[]): string {
-  const rows = [['METHOD', 'PATH', 'STEPS'], ...entries.map((r) => [r.method, r.path, r.steps.join(' → ')])]
-  const widths = [0, 1].map((col) => Math.max(...rows.map((row) => (row[col] as string).length)))
-  return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join('  ').trimEnd()).join('\n')
 }

@@ -1,9 +1,9 @@
 import type { Params } from './params.js'
-import type { RouteRequest } from '../http/request.js'
+import type { MatchedRequest } from '../http/route-request.js'
 import type { Step } from './step.js'
 
 /** The request a route's first step receives: params from the full path, plus the router's context. */
-type In<Path extends string, Ctx> = RouteRequest<Params<Path>> & Ctx
+type In<Path extends string, Ctx> = MatchedRequest<Params<Path>> & Ctx
 
 /** The type-only key under which a router carries its context and mount prefix. */
 export declare const routerTypes: unique symbol

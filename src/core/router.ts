@@ -2,7 +2,7 @@ import { METHODS } from 'node:http'
 import type { AnyStep } from './chain.js'
 import { configError } from '../errors.js'
 import type { Params } from './params.js'
-import type { RouteRequest } from '../http/request.js'
+import type { MatchedRequest } from '../http/route-request.js'
 import type { AddRoute, routerTypes } from './route-types.js'
 import type { Step } from './step.js'
 
@@ -10,7 +10,7 @@ import type { Step } from './step.js'
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | (string & {})
 
 /** The request a router's `use` steps receive: the prefix's params and the router's context. */
-type UseRequest<Ctx extends object, Prefix extends string> = RouteRequest<Params<Prefix>> & Ctx
+type UseRequest<Ctx extends object, Prefix extends string> = MatchedRequest<Params<Prefix>> & Ctx
 
 /** One route as registered on a router, before mounting. */
 export interface RouteDefinition {

@@ -1,6 +1,12 @@
-import { checkByteLimit } from '../http/app-options.js'
-import type { Next } from './chain.js'
-import type { RouteRequest } from '../http/request.js'
+import { checkByteLimit } from '../errors.js'
+import type { Reply } from '../http/reply.js'
+import type { RouteRequest } from '../http/route-request.js'
+
+/**
+ * Runs the rest of the chain and resolves to its response: what the client would get, an error's response
+ * included (its `error` field then holds the error). Calling it twice, or after the step has answered, throws.
+ */
+export type Next = () => Promise<Reply>
 
 declare const adds: unique symbol
 

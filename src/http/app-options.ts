@@ -1,5 +1,5 @@
 import { DEFAULT_BODY_LIMIT } from './body.js'
-import { configError } from '../errors.js'
+import { checkByteLimit, configError } from '../errors.js'
 import { guardLogger, type Logger } from '../util/logger.js'
 import type { RoutingOptions } from '../core/route-table.js'
 import { resolveTrustProxy, type TrustProxy, type TrustsHop } from './proxy.js'
@@ -64,14 +64,6 @@ export interface ResolvedOptions {
 const BOOLEAN_OPTIONS = ['ignoreTrailingSlash', 'ignoreDuplicateSlashes', 'caseSensitive'] as const
 const TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 } as const
 const KNOWN = new Set<string>(['logger', 'trace', 'bodyLimit', 'session', 'trustProxy', ...Object.keys(TIMEOUTS), 'maxParamLength', ...BOOLEAN_OPTIONS])
-
-/** Checks a byte count given by the user: a whole number from 0 up. */
-export function checkByteLimit(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    configError(`${name} must be a whole number of bytes, got ${String(value)}`)
-  }
-  return value
-}
 
 /** Checks the app options at start-up: unknown keys and wrong types throw with a message that says what to do. */
 export function resolveOptions(options: AppOptions): ResolvedOptions {

@@ -1,21 +1,22 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { resolveOptions, type AppOptions, type ServerTimeouts } from './app-options.js'
-import { compose, NoResponseError, type AnyStep, type Chain } from '../core/chain.js'
-import { configError, HttpError } from '../errors.js'
-import { errorReply, type ErrorHandler } from './error-reply.js'
-import type { Logger } from '../util/logger.js'
-import { Reply, text, toReply } from './reply.js'
-import { IncomingRequest, type RequestContext, type RouteRequest } from './request.js'
-import { SessionPhase } from '../session/phase.js'
-import { allowedReply, formatRoutes, MALFORMED, RouteTable, type CompiledRoute, type RouteEntry, type RoutingOptions } from '../core/route-table.js'
+import type { AnyStep } from '../core/chain.js'
+import { formatRoutes } from '../core/route-text.js'
+import type { RouteEntry } from '../core/route-table.js'
 import { Router, routerState } from '../core/router.js'
-import { repeatsHost } from './request-checks.js'
-import { closeServer, startServer } from './node-server.js'
-import { discardBody, sendReply, sendValue } from './node-send.js'
 import type { Step } from '../core/step.js'
-import { isThenable } from '../util/thenable.js'
+import { configError } from '../errors.js'
+import { SessionPhase } from '../session/phase.js'
+import { resolveOptions, type AppOptions, type ResolvedOptions } from './app-options.js'
+import { Dispatcher } from './dispatch.js'
+import type { ErrorHandler } from './error-reply.js'
+import { toWebRequest, type InProcessInit } from './in-process.js'
+import { closeServer, startServer } from './node-server.js'
+import { nodeHandler } from './node-transport.js'
+import { text } from './reply.js'
+import type { RouteRequest } from './route-request.js'
 import { Tracer } from './trace.js'
+import { fetchHandler, type FetchInfo } from './web-transport.js'
 
 /** Where to listen. */
 export interface ListenOptions {
@@ -31,23 +32,24 @@ export interface CloseOptions {
   timeout?: number
 }
 
+/** The app as a web-standard handler, as `app.fetch` gives it. */
+export type FetchHandler = (request: Request, info?: FetchInfo) => Promise<Response>
+
 function noNote(): void {}
 
-const MISS: CompiledRoute = { chain: undefined, path: '(no route)', steps: [] }
-
 /**
- * An app: the root {@link Router} plus the server side. Its `use` steps run before every route, and before
- * the 404, 405 and OPTIONS answers.
+ * An app: the root {@link Router} plus its entry points: `node:http` (`listen`, `handler`), in-process
+ * (`request`) and web-standard (`fetch`), all served by one dispatcher. Its `use` steps run before every
+ * route, and before the 404, 405 and OPTIONS answers.
  */
 export class App<Ctx extends object = {}> extends Router<Ctx> {
-  readonly #logger: Logger
-  readonly #context: RequestContext
-  readonly #routing: RoutingOptions
-  readonly #timeouts: ServerTimeouts
+  readonly #options: ResolvedOptions
   readonly #tracer: Tracer | undefined
+  readonly #sessions: SessionPhase | undefined
   readonly #servers = new Set<Server>()
-  #table: RouteTable | undefined
-  #missChain: Chain | undefined
+  #dispatcher: Dispatcher | undefined
+  #handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined
+  #fetch: FetchHandler | undefined
   #onError: ErrorHandler | undefined
   #notFound: AnyStep = () => text('Not Found', { status: 404 })
   #closing = false
@@ -56,17 +58,14 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     super()
     this[routerState].isApp = true
     const resolved = resolveOptions(options)
-    this.#logger = resolved.logger
-    this.#routing = resolved.routing
-    this.#timeouts = resolved.timeouts
+    this.#options = resolved
     if (resolved.trace !== undefined) {
       this.#tracer = new Tracer(resolved.trace, (error) => resolved.logger.error('the trace sink threw; tracing stops', error))
     }
     const tracer = this.#tracer
-    const sessions = options.session === undefined
+    this.#sessions = options.session === undefined
       ? undefined
-      : new SessionPhase(options.session, resolved.logger, tracer === undefined ? noNote : (req, text) => tracer.note(req, text))
-    this.#context = { bodyLimit: resolved.bodyLimit, sessions, trustProxy: resolved.trustProxy }
+      : new SessionPhase(options.session, resolved.logger, tracer === undefined ? noNote : (req, line) => tracer.note(req, line))
   }
 
   /**
@@ -105,13 +104,13 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
 
   /** Every route: method, full path and step names; each router's own routes, then those of its mounts. */
   routes(): RouteEntry[] {
-    return this.#build().entries()
+    return this.#build().table.entries()
   }
 
   /** Logs the routes as a table (through `logger.info`) and returns it. */
   printRoutes(): string {
     const table = formatRoutes(this.routes())
-    this.#logger.info(table)
+    this.#options.logger.info(table)
     return table
   }
 
@@ -120,8 +119,31 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
    * so misconfigured routes throw here, and routes can no longer be added.
    */
   get handler(): (req: IncomingMessage, res: ServerResponse) => void {
-    this.#build()
-    return this.#handle
+    return (this.#handler ??= nodeHandler(this.#build(), this.#options.logger, () => this.#closing))
+  }
+
+  /**
+   * The app as a web-standard handler, `(request, info?) => Promise<Response>`, for serverless platforms,
+   * `Bun.serve` and `Deno.serve`. It is bound, so it can be handed on as it is; reading it builds the route
+   * table. Unlike node:http there is no socket: `req.raw` is the `Request`, and `req.ip` is `info.ip`.
+   * @example Deno.serve((request, info) => app.fetch(request, { ip: info.remoteAddr.hostname }))
+   */
+  get fetch(): FetchHandler {
+    return (this.#fetch ??= fetchHandler(this.#build(), this.#options.logger))
+  }
+
+  /**
+   * Serves one request in-process, with no socket and no port: what tests want. `input` is a path (taken
+   * against `http://localhost`), a URL or a `Request`; `init` a `RequestInit`, plus `ip` for `req.ip`
+   * (default `127.0.0.1`). Answers exactly as over HTTP, and never rejects: bad input gets its 4xx.
+   * @example const res = await app.request('/post/1', { headers: { authorization: 'Bearer t' } })
+   */
+  request(input: string | URL | Request, init?: InProcessInit): Promise<Response> {
+    const fetch = this.fetch
+    const { ip = '127.0.0.1', ...requestInit } = init ?? {}
+    const request = toWebRequest(input, init === undefined ? undefined : requestInit)
+    if (request instanceof Error) return Promise.resolve(new Response(`Bad Request: ${request.message}`, { status: 400 }))
+    return fetch(request, { ip })
   }
 
   /**
@@ -130,7 +152,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
    */
   async listen(options: ListenOptions = {}): Promise<Server> {
     const { port = 0, host = '127.0.0.1' } = options
-    const server = await startServer(this.handler, this.#timeouts, port, host)
+    const server = await startServer(this.handler, this.#options.timeouts, port, host)
     this.#closing = false
     this.#servers.add(server)
     server.once('close', () => this.#servers.delete(server))
@@ -153,153 +175,20 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     await Promise.all([...this.#servers].map((server) => closeServer(server, timeout)))
   }
 
-  #build(): RouteTable {
-    if (this.#table !== undefined) return this.#table
-    this.#table = new RouteTable(this[routerState], this.#routing, this.#composeRoute)
-    const missStep: AnyStep = (req: IncomingRequest) => req.allow === undefined ? (this.#notFound as (r: RouteRequest) => unknown)(req) : allowedReply(req.method, req.allow)
-    this.#missChain = this.#composeRoute({ ...MISS, steps: [...this[routerState].uses, missStep] })
-    return this.#table
-  }
-
-  readonly #composeRoute = (route: CompiledRoute): Chain => {
-    const steps = this.#tracer === undefined ? route.steps : this.#tracer.wrap(route.steps)
-    return compose(steps, { onRestError: (error, req) => this.#errorReply(req as IncomingRequest, route, error) })
-  }
-
-  #errorReply(req: IncomingRequest, route: CompiledRoute, error: unknown): Promise<Reply> {
-    return errorReply(req, route, error, this.#onError, this.#logger)
-  }
-
-  // hot path: one lookup, one request object, then the chain; promises only if a step returns one
-  readonly #handle = (raw: IncomingMessage, res: ServerResponse): void => {
-    if (this.#closing) res.shouldKeepAlive = false
-    if (repeatsHost(raw.rawHeaders)) {
-      this.#reject(res, 'more than one Host header')
-      return
-    }
-    const table = this.#table as RouteTable
-    const url = raw.url as string
-    const found = url === '*' ? null : table.find(raw.method as string, url)
-    if (found === null || found === MALFORMED) {
-      this.#miss(raw, res, found === MALFORMED ? MALFORMED : table.allowed(url))
-      return
-    }
-    const route = found.store
-    const req = new IncomingRequest(raw, res, found.params, found.searchParams, this.#context)
-    this.#run(req, res, route, route.chain ?? table.chainOf(route))
-  }
-
-  #miss(raw: IncomingMessage, res: ServerResponse, allowed: string[] | typeof MALFORMED): void {
-    if (allowed === MALFORMED) {
-      this.#reject(res, 'malformed URL')
-      return
-    }
-    const url = raw.url as string
-    const query = url.indexOf('?')
-    const req = new IncomingRequest(raw, res, {}, query === -1 ? '' : url.slice(query + 1), this.#context)
-    if (allowed.length > 0) req.allow = allowed
-    this.#run(req, res, MISS, this.#missChain as Chain)
-  }
-
-  // a request refused before any step runs: 400, and the connection is not kept, as after a parse error
-  #reject(res: ServerResponse, reason: string): void {
-    res.shouldKeepAlive = false
-    sendReply(res, text(`Bad Request: ${reason}`, { status: 400 }), this.#streamFailed)
-  }
-
-  #run(req: IncomingRequest, res: ServerResponse, route: CompiledRoute, chain: Chain): void {
-    this.#tracer?.begin(req, req.method, req.url, route.path)
-    let out: unknown
-    try {
-      out = chain(req)
-    } catch (error) {
-      void this.#fail(req, res, route, error)
-      return
-    }
-    if (isThenable(out)) {
-      Promise.resolve(out).then((value) => this.#respond(req, res, route, value), (error: unknown) => this.#fail(req, res, route, error))
-    } else {
-      this.#respond(req, res, route, out)
-    }
-  }
-
-  #respond(req: IncomingRequest, res: ServerResponse, route: CompiledRoute, value: unknown): void {
-    if (value === undefined) {
-      void this.#fail(req, res, route, new NoResponseError())
-      return
-    }
-    if (req.sessionSlot !== undefined && (this.#context.sessions as SessionPhase).needsCommit(req)) {
-      void this.#respondWithSession(req, res, route, value)
-      return
-    }
-    try {
-      sendValue(res, value, this.#streamFailed)
-    } catch (error) {
-      void this.#fail(req, res, route, error)
-      return
-    }
-    this.#tracer?.end(req, res.statusCode)
-  }
-
-  // the session is saved before the headers go out, whatever the reply: data, stream, redirect or error
-  async #respondWithSession(req: IncomingRequest, res: ServerResponse, route: CompiledRoute, value: unknown): Promise<void> {
-    let reply: Reply
-    try {
-      reply = toReply(value)
-    } catch (error) {
-      await this.#fail(req, res, route, error)
-      return
-    }
-    try {
-      reply = await (this.#context.sessions as SessionPhase).commit(req, reply)
-    } catch (error) {
-      discardBody(reply.body) // the body will not go out: a stream must not be left open
-      await this.#fail(req, res, route, error)
-      return
-    }
-    try {
-      sendReply(res, reply, this.#streamFailed)
-    } catch (error) {
-      await this.#fail(req, res, route, error)
-      return
-    }
-    this.#tracer?.end(req, res.statusCode)
-  }
-
-  async #fail(req: IncomingRequest, res: ServerResponse, route: CompiledRoute, error: unknown): Promise<void> {
-    if (res.headersSent) {
-      this.#logger.error(`${req.method} ${route.path}: failed after the response started; connection closed.`, error)
-      res.destroy()
-      return
-    }
-    let reply = await this.#errorReply(req, route, error)
-    // a thrown HttpError is an answer (a redirect, a 404) and keeps the session's changes; a crash does not
-    if (req.sessionSlot !== undefined && !req.sessionSlot.committed && error instanceof HttpError) {
-      try {
-        reply = await (this.#context.sessions as SessionPhase).commit(req, reply)
-      } catch (sessionError) {
-        reply = await this.#errorReply(req, route, sessionError)
-      }
-    }
-    // a writeHead that threw has already set statusMessage (e.g. "OK"); let the error status bring its own
-    res.statusMessage = ''
-    try {
-      sendReply(res, reply, this.#streamFailed)
-    } catch (sendError) {
-      this.#logger.error(`${req.method} ${route.path}: the error response could not be sent`, sendError)
-      res.statusMessage = ''
-      sendReply(res, text('Internal Server Error', { status: 500 }), this.#streamFailed)
-    }
-    this.#tracer?.end(req, res.statusCode)
-  }
-
-  readonly #streamFailed = (error: Error): void => {
-    this.#logger.error('a streamed response failed after its headers were sent; connection closed.', error)
+  #build(): Dispatcher {
+    return (this.#dispatcher ??= new Dispatcher(this[routerState], {
+      routing: this.#options.routing,
+      context: { bodyLimit: this.#options.bodyLimit, sessions: this.#sessions, trustProxy: this.#options.trustProxy },
+      logger: this.#options.logger,
+      tracer: this.#tracer,
+      onError: () => this.#onError,
+      notFound: () => this.#notFound,
+    }))
   }
 }
 
 /**
- * Creates an app: the root router plus the `node:http` side.
+ * Creates an app: the root router plus its entry points (`listen`, `handler`, `request`, `fetch`).
  * @example
  * const app = createApp()
  * app.get('/', () => 'ok')

@@ -1,5 +1,6 @@
-import { configError, HttpError } from '../errors.js'
-import type { RouteRequest } from './request.js'
+import { configError } from '../errors.js'
+import { HttpError } from './http-error.js'
+import type { RouteRequest } from './route-request.js'
 import type { Step } from '../core/step.js'
 
 /** Options for {@link csrf}. */

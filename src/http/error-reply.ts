@@ -1,8 +1,8 @@
-import { NoResponseError, stepName } from '../core/chain.js'
-import { HttpError } from '../errors.js'
+import { stepName } from '../core/chain.js'
+import { HttpError, NoResponseError } from './http-error.js'
 import type { Logger } from '../util/logger.js'
 import { Reply, text, toReply } from './reply.js'
-import type { RouteRequest } from './request.js'
+import type { RouteRequest } from './route-request.js'
 import type { CompiledRoute } from '../core/route-table.js'
 
 /** Takes over error responses: return a response, or `undefined` to fall back to the default one. */

@@ -1,21 +1,12 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import { Readable, pipeline } from 'node:stream'
-import { JSON_TYPE, TEXT_TYPE, toReply, type Reply, type ReplyBody } from './reply.js'
+import { discardBody, headersWithCookie, JSON_TYPE, noBodyAllowed, TEXT_TYPE, toReply, type Reply, type StreamBody } from './reply.js'
 
-function toReadable(body: Exclude<ReplyBody, string | Uint8Array | null>): NodeJS.ReadableStream {
+/** A stream body as a node Readable, whatever kind of stream or iterable it is. */
+export function toReadable(body: StreamBody): NodeJS.ReadableStream {
   if (body instanceof ReadableStream) return Readable.fromWeb(body as import('node:stream/web').ReadableStream)
   if (typeof (body as NodeJS.ReadableStream).pipe === 'function') return body as NodeJS.ReadableStream
   return Readable.from(body as AsyncIterable<unknown>)
-}
-
-/** Closes a reply body that will not be sent (a stream is destroyed or cancelled; other bodies need nothing). */
-export function discardBody(body: ReplyBody): void {
-  if (body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) discard(body)
-}
-
-function discard(body: Exclude<ReplyBody, string | Uint8Array | null>): void {
-  if (body instanceof ReadableStream) void body.cancel().catch(() => {})
-  else if (typeof (body as Readable).destroy === 'function') (body as Readable).destroy()
 }
 
 function isPlainData(value: object): boolean {
@@ -24,23 +15,28 @@ function isPlainData(value: object): boolean {
 }
 
 /**
- * Writes a step's return value as the response. Text and plain data go straight out; everything else
- * becomes a {@link Reply} first. `onStreamError` hears of a stream that failed after the headers went out.
+ * Writes a step's return value as the response, with a session's `Set-Cookie` value when one is given. Text
+ * and plain data go straight out; everything else becomes a {@link Reply} first. `onStreamError` hears of a
+ * stream that failed after the headers went out.
  */
-export function sendValue(res: ServerResponse, value: unknown, onStreamError: (error: Error) => void): void {
-  // hot path: the two commonest answers skip the Reply allocation
+export function sendValue(res: ServerResponse, value: unknown, cookie: string | undefined, onStreamError: (error: Error) => void): void {
+  // hot path: the two commonest answers skip the Reply allocation; what they write is what toReply would make
   if (typeof value === 'string') {
-    res.writeHead(200, { 'content-type': TEXT_TYPE, 'content-length': Buffer.byteLength(value) })
+    const headers: OutgoingHttpHeaders = { 'content-type': TEXT_TYPE, 'content-length': Buffer.byteLength(value) }
+    if (cookie !== undefined) headers['set-cookie'] = cookie
+    res.writeHead(200, headers)
     res.end(value)
     return
   }
   if (typeof value === 'object' && value !== null && isPlainData(value)) {
     const body = JSON.stringify(value)
-    res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) })
+    const headers: OutgoingHttpHeaders = { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) }
+    if (cookie !== undefined) headers['set-cookie'] = cookie
+    res.writeHead(200, headers)
     res.end(body)
     return
   }
-  sendReply(res, toReply(value), onStreamError)
+  sendReply(res, toReply(value), cookie, onStreamError)
 }
 
 function withoutLength(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
@@ -49,17 +45,13 @@ function withoutLength(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
   return rest
 }
 
-function noBodyAllowed(status: number): boolean {
-  return status === 204 || status === 304 || status < 200
-}
-
-/** Writes a {@link Reply}: sets `content-length` where the size is known, streams otherwise. */
-export function sendReply(res: ServerResponse, reply: Reply, onStreamError: (error: Error) => void): void {
+/** Writes a {@link Reply} and a session's `Set-Cookie` value: sets `content-length` where the size is known, streams otherwise. */
+export function sendReply(res: ServerResponse, reply: Reply, cookie: string | undefined, onStreamError: (error: Error) => void): void {
   const { status, body } = reply
-  const headers: OutgoingHttpHeaders = reply.headers
+  const headers = cookie === undefined ? reply.headers : headersWithCookie(reply.headers, cookie)
   if (noBodyAllowed(status)) {
     // 1xx, 204 and 304 carry no body, so no Content-Length of one either
-    if (body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) discard(body)
+    discardBody(body)
     res.writeHead(status, withoutLength(headers))
     res.end()
     return
@@ -77,7 +69,7 @@ export function sendReply(res: ServerResponse, reply: Reply, onStreamError: (err
   }
   res.writeHead(status, headers)
   if (res.req.method === 'HEAD') {
-    discard(body)
+    discardBody(body)
     res.end()
     return
   }

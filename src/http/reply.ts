@@ -12,6 +12,9 @@ export interface ReplyInit {
 /** What a {@link Reply} can carry as its body once converted: raw bytes, text, a stream, or nothing. */
 export type ReplyBody = string | Uint8Array | NodeJS.ReadableStream | ReadableStream | AsyncIterable<unknown> | null
 
+/** A reply body that is a stream or an iterable, sent as it comes. */
+export type StreamBody = Exclude<ReplyBody, string | Uint8Array | null>
+
 /** The content type of text replies. */
 export const TEXT_TYPE = 'text/plain; charset=utf-8'
 /** The content type of JSON replies. */
@@ -148,4 +151,23 @@ export function toReply(value: unknown): Reply {
 function fromWebResponse(response: Response): Reply {
   const headers = initHeaders({ headers: response.headers }, undefined)
   return new Reply(response.body, response.status, headers)
+}
+
+/** Whether a status carries no body: 1xx, 204 and 304. */
+export function noBodyAllowed(status: number): boolean {
+  return status === 204 || status === 304 || status < 200
+}
+
+/** Closes a reply body that will not be sent (a stream is destroyed or cancelled; other bodies need nothing). */
+export function discardBody(body: ReplyBody): void {
+  if (body === null || typeof body === 'string' || body instanceof Uint8Array) return
+  if (body instanceof ReadableStream) void body.cancel().catch(() => {})
+  else if (typeof (body as { destroy?: unknown }).destroy === 'function') (body as unknown as { destroy(): void }).destroy()
+}
+
+/** The headers plus one more `Set-Cookie` value, as a new object: the given ones may belong to a shared reply. */
+export function headersWithCookie(headers: OutgoingHttpHeaders, cookie: string): OutgoingHttpHeaders {
+  const existing = headers['set-cookie']
+  const cookies = existing === undefined ? cookie : [...(Array.isArray(existing) ? existing : [String(existing)]), cookie]
+  return { ...headers, 'set-cookie': cookies }
 }

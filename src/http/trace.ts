@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks'
-import { stepName, takesNext, type AnyStep, type Next } from '../core/chain.js'
+import { stepName, type AnyStep } from '../core/chain.js'
+import { wrapStep } from '../core/wrap-step.js'
+import type { Next } from '../core/step.js'
 import { isThenable } from '../util/thenable.js'
 
 interface TraceState {
@@ -95,10 +97,6 @@ export class Tracer {
         (error: unknown) => { leave('threw after '); throw error },
       )
     }
-    const traced = takesNext(step)
-      ? (req: object, next: Next) => run(req, next)
-      : (req: object) => run(req)
-    Object.defineProperty(traced, 'name', { value: name })
-    return traced as unknown as AnyStep
+    return wrapStep(step, run as (req: object, next?: () => Promise<unknown>) => unknown)
   }
 }

@@ -1,5 +1,6 @@
-import { configError, HttpError } from '../errors.js'
-import type { RouteRequest } from '../http/request.js'
+import { configError } from '../errors.js'
+import { HttpError } from '../http/http-error.js'
+import type { RouteRequest } from '../http/route-request.js'
 import { defineStep, type Step } from '../core/step.js'
 import { decodeUtf8Strict } from '../util/utf8.js'
 import { SEALED_KEY_HEADER, SealedValueError, type PublishedSealKey, type SealKeyRing } from './seal-key-ring.js'

@@ -1,6 +1,6 @@
-import { configError, HttpError, RoutechainError } from '../errors.js'
+import { configError, RoutechainError } from '../errors.js'
+import { HttpError } from '../http/http-error.js'
 import type { Logger } from '../util/logger.js'
-import { Reply } from '../http/reply.js'
 import { readCookie, resolveCookie, serializeCookie, type CookieOptions } from './cookie.js'
 import { emptyData, ownData, Session, type SessionState } from './session.js'
 import { SessionGoneError, type SessionStorage, type StoredSession } from './storage.js'
@@ -30,12 +30,22 @@ export interface RequestSession {
   committed: boolean
 }
 
-/** Where the phase keeps a request's session: the request object carries it. */
+/** What the phase reads of a request: its Cookie header, and whether it came over HTTPS (`secure: 'auto'`). */
 export interface SessionHolder {
-  sessionSlot: RequestSession | undefined
-  readonly raw: { readonly headers: { readonly cookie?: string | undefined } }
-  /** Whether the request came over HTTPS; `secure: 'auto'` cookies follow it. */
+  readonly headers: { readonly cookie?: string | undefined }
   readonly secure: boolean
+}
+
+// the request's session state hangs off the request under a key no other module holds, so no step can
+// overwrite it or read it
+const SLOT: unique symbol = Symbol('routechain.session')
+
+interface Slotted extends SessionHolder {
+  [SLOT]?: RequestSession
+}
+
+function slotOf(req: SessionHolder): RequestSession | undefined {
+  return (req as Slotted)[SLOT]
 }
 
 const SECONDS = (): number => Math.floor(Date.now() / 1000)
@@ -87,19 +97,20 @@ export class SessionPhase {
 
   /** `req.session()`: the request's session, loaded on the first call; the same object on every call. */
   open(req: SessionHolder): Promise<Session> {
-    if (req.sessionSlot !== undefined) return req.sessionSlot.session
+    const existing = slotOf(req)
+    if (existing !== undefined) return existing.session
     const slot: { -readonly [K in keyof RequestSession]: RequestSession[K] } = {
       session: undefined as unknown as Promise<Session>, state: undefined, incoming: undefined, stale: false, reseal: false, committed: false,
     }
     slot.session = this.#load(req, slot)
-    req.sessionSlot = slot
+    ;(req as Slotted)[SLOT] = slot
     return slot.session
   }
 
   /** `req.newSession()`: a fresh, empty session with a new identity that counts as changed. */
   async fresh(req: SessionHolder): Promise<Session> {
     const session = await this.open(req)
-    const state = (req.sessionSlot as RequestSession).state as SessionState
+    const state = (slotOf(req) as RequestSession).state as SessionState
     Object.assign(state, {
       data: emptyData(), created: SECONDS(), accessed: undefined, isNew: true, changed: true, invalidated: false,
       regenerated: true, maxAge: undefined, changedKeys: undefined, keep: true,
@@ -108,7 +119,7 @@ export class SessionPhase {
   }
 
   #load(req: SessionHolder, slot: RequestSession): Promise<Session> {
-    const value = readCookie(req.raw.headers.cookie, this.#cookie.name)
+    const value = readCookie(req.headers.cookie, this.#cookie.name)
     slot.incoming = value
     if (value === undefined) return Promise.resolve(this.#begin(req, slot, undefined, undefined))
     let loaded: StoredSession | undefined | Promise<StoredSession | undefined>
@@ -147,7 +158,7 @@ export class SessionPhase {
    * session only read needs nothing, and its response goes out on the same fast path as one without.
    */
   needsCommit(req: SessionHolder): boolean {
-    const slot = req.sessionSlot
+    const slot = slotOf(req)
     if (slot === undefined || slot.committed) return false
     const state = slot.state
     return state === undefined || state.changed || slot.stale || slot.reseal || this.#idleRefreshDue(state, SECONDS())
@@ -161,18 +172,25 @@ export class SessionPhase {
     return this.#idle !== undefined && (stored.accessed ?? stored.created) + this.#idle <= now
   }
 
+  /** Whether the request opened a session that has not been committed yet. */
+  isOpen(req: SessionHolder): boolean {
+    const slot = slotOf(req)
+    return slot !== undefined && !slot.committed
+  }
+
   /**
-   * Saves the request's session if it needs saving and returns the reply with its cookie set (a copy: the
-   * given reply may be shared). Throws when the cookie would be too large for browsers to keep.
+   * Saves the request's session if it needs saving and resolves to the `Set-Cookie` value that sets or clears
+   * its cookie, or `undefined` when the cookie stays as it is. Throws when the cookie would be too large for
+   * browsers to keep.
    */
-  async commit(req: SessionHolder, reply: Reply): Promise<Reply> {
-    const slot = req.sessionSlot
-    if (slot === undefined || slot.committed) return reply
+  async commit(req: SessionHolder): Promise<string | undefined> {
+    const slot = slotOf(req)
+    if (slot === undefined || slot.committed) return undefined
     slot.committed = true
     try {
       await slot.session
     } catch {
-      return reply // the session never loaded (storage down): nothing to save
+      return undefined // the session never loaded (storage down): nothing to save
     }
     const state = slot.state as SessionState
     const now = SECONDS()
@@ -181,7 +199,7 @@ export class SessionPhase {
     let maxAge: number | undefined
     if (state.invalidated || (state.changed && !state.keep && Object.keys(state.data).length === 0)) {
       if (known !== undefined) await this.#store(() => this.#storage.delete?.(known))
-      if (slot.incoming === undefined) return reply
+      if (slot.incoming === undefined) return undefined
     } else if (state.changed || slot.reseal || this.#idleRefreshDue(state, now)) {
       const fresh = state.regenerated || state.isNew
       const stored: StoredSession = {
@@ -199,7 +217,7 @@ export class SessionPhase {
       // the old record goes only once the new one is safely stored: a failed save must lose nothing
       if (state.regenerated && known !== undefined && value !== undefined) await this.#store(() => this.#storage.delete?.(known))
     } else if (!slot.stale) {
-      return reply
+      return undefined
     }
     this.#note(req, value === undefined ? 'session: cookie cleared' : 'session: saved')
     const header = serializeCookie(this.#cookie.name, value ?? '', {
@@ -215,7 +233,7 @@ export class SessionPhase {
       throw new RoutechainError('ERR_ROUTECHAIN_SESSION_TOO_LARGE',
         `the session cookie would be ${size} bytes, over the ${MAX_COOKIE} browsers keep (they drop it silently): keep less in the session, or use a server-side storage such as MemoryStorage or RedisStorage`)
     }
-    return withCookie(reply, header)
+    return header
   }
 
   // a storage that fails (a server that is down or slow) answers 503, not a bare 500; session data that cannot
@@ -240,12 +258,4 @@ export class SessionPhase {
     if (this.#idle === undefined) return absolute
     return absolute === undefined ? this.#idle : Math.min(absolute, this.#idle)
   }
-}
-
-function withCookie(reply: Reply, header: string): Reply {
-  const existing = reply.headers['set-cookie']
-  const cookies = existing === undefined ? [header] : [...(Array.isArray(existing) ? existing : [String(existing)]), header]
-  const copy = new Reply(reply.body, reply.status, { ...reply.headers, 'set-cookie': cookies })
-  copy.error = reply.error
-  return copy
 }

@@ -7,10 +7,11 @@ import { CONTENDERS } from '../../bench/contenders/index.js'
 
 const contenders = suite('bench contenders')
 
-contenders('there are eight, raw node:http first as the baseline', () => {
-  assert.is(CONTENDERS.length, 8)
+contenders('there are nine, raw node:http first as the baseline', () => {
+  assert.is(CONTENDERS.length, 9)
   assert.is(CONTENDERS[0]?.name, 'node:http (raw)')
   assert.ok(CONTENDERS.some((c) => c.name === 'routechain'))
+  assert.ok(CONTENDERS.some((c) => c.name === 'routechain (traced)'))
 })
 
 for (const contender of CONTENDERS) {

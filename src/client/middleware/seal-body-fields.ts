@@ -1,4 +1,4 @@
-import { isJsonType } from '../../http/body.js'
+import { isJsonType, mediaType } from '../../util/media-type.js'
 import { configError } from '../../errors.js'
 import { sealFields } from '../../sealed/seal-fields.js'
 import { SEALED_KEY_HEADER, type PublishedSealKey } from '../../sealed/seal-key-ring.js'
@@ -17,13 +17,6 @@ export interface SealBodyFieldsOptions {
   maxAge?: number
 }
 
-/** The media type of a content-type header, lower case, without parameters: as the server's `mediaType()` reads it. */
-function mediaTypeOf(header: string | undefined): string {
-  if (header === undefined) return ''
-  const semicolon = header.indexOf(';')
-  return (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase()
-}
-
 const sealError = (req: ClientRequest, message: string, cause?: unknown): ClientError =>
   new ClientError('ERR_ROUTECHAIN_CLIENT_SEAL_BODY', message, req, { cause })
 
@@ -35,7 +28,7 @@ const sealError = (req: ClientRequest, message: string, cause?: unknown): Client
  */
 function jsonBody(req: ClientRequest): Record<string, unknown> | undefined {
   const { body } = req
-  if (body === undefined || !isJsonType(mediaTypeOf(req.headers['content-type']))) return undefined
+  if (body === undefined || !isJsonType(mediaType(req.headers['content-type']))) return undefined
   let text: string
   if (typeof body === 'string') text = body
   else if (body instanceof Uint8Array) text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') // as the server decodes it

@@ -1,0 +1,225 @@
+import { compose, type AnyStep, type Chain } from '../core/chain.js'
+import { MALFORMED, RouteTable, type CompiledRoute, type RoutingOptions } from '../core/route-table.js'
+import type { RouterState } from '../core/router.js'
+import type { Logger } from '../util/logger.js'
+import { isThenable } from '../util/thenable.js'
+import { allowedReply } from './allowed-reply.js'
+import { observeRequest, observeSteps, requestAnswered, requestChannel, requestFailed, stepChannel } from './channels.js'
+import { errorReply, type ErrorHandler } from './error-reply.js'
+import { HttpError, NoResponseError } from './http-error.js'
+import { discardBody, text, toReply, type Reply } from './reply.js'
+import type { RequestBase, RequestContext } from './request-base.js'
+import type { AnyParams } from './route-request.js'
+import type { Tracer } from './trace.js'
+
+/**
+ * What a transport (node:http, the fetch handler) gives the dispatcher: how to read its request, how to build
+ * a routechain request from it, and how to answer. `In` is its incoming request, `Out` where the answer goes.
+ */
+export interface Transport<In, Out> {
+  /** The request method and target (path and query string). */
+  method(source: In): string
+  target(source: In): string
+  createRequest(source: In, out: Out, params: AnyParams, querystring: string, route: string | undefined, context: RequestContext): RequestBase
+  /** Sends a step's value (a Reply or anything toReply takes) with a session cookie to add, if any. May throw. */
+  send(out: Out, req: RequestBase, value: unknown, cookie: string | undefined): void
+  /** Sends an error response; the same as `send` but for what a failed earlier attempt may have left behind. */
+  sendError(out: Out, req: RequestBase, reply: Reply, cookie: string | undefined): void
+  /** Answers a request refused before any step runs, such as one with a malformed URL. */
+  refuse(out: Out, reply: Reply): void
+  /** Whether the response has started going out, after which an error can no longer be answered. */
+  started(out: Out): boolean
+  /** Cuts a response that failed after it started. */
+  abort(out: Out): void
+  /** The status that went out. */
+  status(out: Out): number
+}
+
+/** What a dispatcher needs of the app: its settings and handlers, checked and resolved. */
+export interface DispatchSettings {
+  readonly routing: RoutingOptions
+  readonly context: RequestContext
+  readonly logger: Logger
+  readonly tracer: Tracer | undefined
+  readonly onError: () => ErrorHandler | undefined
+  readonly notFound: () => AnyStep
+}
+
+const MISS_PATH = '(no route)'
+const ALLOW: unique symbol = Symbol('routechain.allow')
+
+function toNextResult(value: unknown): Reply {
+  if (value === undefined) throw new NoResponseError()
+  return toReply(value)
+}
+
+/**
+ * The one place a request is served, whatever the transport: lookup → request → chain → reply → session
+ * commit → response. It knows nothing of node:http; each transport is a thin {@link Transport} on it.
+ */
+export class Dispatcher {
+  readonly #table: RouteTable
+  readonly #miss: CompiledRoute
+  readonly #settings: DispatchSettings
+  readonly #context: RequestContext
+
+  constructor(root: RouterState, settings: DispatchSettings) {
+    this.#settings = settings
+    this.#context = settings.context
+    this.#table = new RouteTable(root, settings.routing, this.#composeRoute)
+    const missStep: AnyStep = (req: RequestBase) => {
+      const allow = (req as RequestBase & { [ALLOW]?: string[] })[ALLOW]
+      return allow === undefined ? (settings.notFound() as (r: RequestBase) => unknown)(req) : allowedReply(req.method, allow)
+    }
+    this.#miss = { path: MISS_PATH, steps: [...root.uses, missStep], chain: undefined, observed: undefined }
+  }
+
+  /** The route table, for `app.routes()`. */
+  get table(): RouteTable {
+    return this.#table
+  }
+
+  /** Serves one request from `source`, answering into `out`. Never throws. */
+  dispatch<In, Out>(transport: Transport<In, Out>, source: In, out: Out): void {
+    const table = this.#table
+    const url = transport.target(source)
+    const method = transport.method(source)
+    const found = url === '*' ? null : table.find(method, url)
+    if (found === MALFORMED) return this.#refuse(transport, out)
+    if (found === null) return this.#serveMiss(transport, source, out, url)
+    const route = found.store
+    const req = transport.createRequest(source, out, found.params, found.searchParams, route.path, this.#context)
+    this.#start(transport, out, req, route)
+  }
+
+  #serveMiss<In, Out>(transport: Transport<In, Out>, source: In, out: Out, url: string): void {
+    const allowed = this.#table.allowed(url)
+    if (allowed === MALFORMED) return this.#refuse(transport, out)
+    const query = url.indexOf('?')
+    const req = transport.createRequest(source, out, {}, query === -1 ? '' : url.slice(query + 1), undefined, this.#context)
+    if (allowed.length > 0) (req as RequestBase & { [ALLOW]?: string[] })[ALLOW] = allowed
+    this.#start(transport, out, req, this.#miss)
+  }
+
+  #refuse<Out>(transport: Transport<unknown, Out>, out: Out): void {
+    transport.refuse(out, text('Bad Request: malformed URL', { status: 400 }))
+  }
+
+  // hot path: with nobody observing, one check per channel and straight on to the chain
+  #start<Out>(transport: Transport<unknown, Out>, out: Out, req: RequestBase, route: CompiledRoute): void {
+    const table = this.#table
+    const chain = stepChannel.hasSubscribers
+      ? (route === this.#miss ? (route.observed ??= this.#composeRoute(route, true)) : table.observedChainOf(route))
+      : route.chain ?? (route === this.#miss ? (route.chain = this.#composeRoute(route, false)) : table.chainOf(route))
+    if (requestChannel.hasSubscribers) observeRequest(req, () => this.#run(transport, out, req, route, chain))
+    else this.#run(transport, out, req, route, chain)
+  }
+
+  readonly #composeRoute = (route: CompiledRoute, observed: boolean): Chain => {
+    const tracer = this.#settings.tracer
+    const traced = tracer === undefined ? route.steps : tracer.wrap(route.steps)
+    const steps = observed ? observeSteps(traced, route === this.#miss ? undefined : route.path) : traced
+    return compose(steps, { settle: toNextResult, onRestError: (error, req) => this.#errorReply(req as RequestBase, route, error) })
+  }
+
+  #errorReply(req: RequestBase, route: CompiledRoute, error: unknown): Promise<Reply> {
+    return errorReply(req, route, error, this.#settings.onError(), this.#settings.logger)
+  }
+
+  #run<Out>(transport: Transport<unknown, Out>, out: Out, req: RequestBase, route: CompiledRoute, chain: Chain): void {
+    this.#settings.tracer?.begin(req, req.method, req.url, route.path)
+    let value: unknown
+    try {
+      value = chain(req)
+    } catch (error) {
+      void this.#fail(transport, out, req, route, error)
+      return
+    }
+    if (isThenable(value)) {
+      Promise.resolve(value).then((v) => this.#respond(transport, out, req, route, v), (error: unknown) => this.#fail(transport, out, req, route, error))
+    } else {
+      this.#respond(transport, out, req, route, value)
+    }
+  }
+
+  #respond<Out>(transport: Transport<unknown, Out>, out: Out, req: RequestBase, route: CompiledRoute, value: unknown): void {
+    if (value === undefined) {
+      void this.#fail(transport, out, req, route, new NoResponseError())
+      return
+    }
+    const sessions = this.#context.sessions
+    if (sessions !== undefined && sessions.needsCommit(req)) {
+      void this.#respondWithSession(transport, out, req, route, value)
+      return
+    }
+    try {
+      transport.send(out, req, value, undefined)
+    } catch (error) {
+      void this.#fail(transport, out, req, route, error)
+      return
+    }
+    this.#finish(transport, out, req)
+  }
+
+  // the session is saved before the headers go out, whatever the answer: data, stream, redirect or error
+  async #respondWithSession<Out>(transport: Transport<unknown, Out>, out: Out, req: RequestBase, route: CompiledRoute, value: unknown): Promise<void> {
+    let answer = value
+    try {
+      // a value that cannot be sent fails before the session is saved, as a crash does not keep its changes
+      if (typeof value !== 'string') answer = toReply(value)
+    } catch (error) {
+      await this.#fail(transport, out, req, route, error)
+      return
+    }
+    let cookie: string | undefined
+    try {
+      cookie = await this.#context.sessions?.commit(req)
+    } catch (error) {
+      if (typeof answer !== 'string') discardBody((answer as Reply).body) // it will not go out: close a stream
+      await this.#fail(transport, out, req, route, error)
+      return
+    }
+    try {
+      transport.send(out, req, answer, cookie)
+    } catch (error) {
+      await this.#fail(transport, out, req, route, error)
+      return
+    }
+    this.#finish(transport, out, req)
+  }
+
+  async #fail<Out>(transport: Transport<unknown, Out>, out: Out, req: RequestBase, route: CompiledRoute, error: unknown): Promise<void> {
+    requestFailed(req, error)
+    const logger = this.#settings.logger
+    if (transport.started(out)) {
+      logger.error(`${req.method} ${route.path}: failed after the response started; connection closed.`, error)
+      transport.abort(out)
+      this.#finish(transport, out, req)
+      return
+    }
+    let reply = await this.#errorReply(req, route, error)
+    let cookie: string | undefined
+    // a thrown HttpError is an answer (a redirect, a 404) and keeps the session's changes; a crash does not
+    const sessions = this.#context.sessions
+    if (sessions !== undefined && sessions.isOpen(req) && error instanceof HttpError) {
+      try {
+        cookie = await sessions.commit(req)
+      } catch (sessionError) {
+        reply = await this.#errorReply(req, route, sessionError)
+      }
+    }
+    try {
+      transport.sendError(out, req, reply, cookie)
+    } catch (sendError) {
+      logger.error(`${req.method} ${route.path}: the error response could not be sent`, sendError)
+      transport.sendError(out, req, text('Internal Server Error', { status: 500 }), undefined)
+    }
+    this.#finish(transport, out, req)
+  }
+
+  #finish<Out>(transport: Transport<unknown, Out>, out: Out, req: RequestBase): void {
+    const status = transport.status(out)
+    this.#settings.tracer?.end(req, status)
+    if (requestChannel.hasSubscribers) requestAnswered(req, status)
+  }
+}

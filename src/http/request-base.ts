@@ -1,0 +1,148 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import { parse as parseCookies } from 'cookie'
+import { checkByteLimit, configError } from '../errors.js'
+import { isJsonType, mediaType } from '../util/media-type.js'
+import { DEFAULT_JSON_DEPTH, parseFields, parseJson, type BodyOptions, type FormFields, type JsonOptions } from './body.js'
+import { HttpError } from './http-error.js'
+import { clientAddress, forwardedProto, type TrustsHop } from './proxy.js'
+import type { AnyParams, Query, RouteRequest } from './route-request.js'
+import type { SessionPhase } from '../session/phase.js'
+import type { KnownSessionData, Session } from '../session/session.js'
+
+/** What every request of one app shares: its body limit, its session phase and the proxies it trusts. */
+export interface RequestContext {
+  readonly bodyLimit: number
+  readonly sessions: SessionPhase | undefined
+  readonly trustProxy: TrustsHop | undefined
+}
+
+/**
+ * The request object routechain builds for each request, whatever the transport; steps see it as a
+ * {@link RouteRequest}. A transport supplies the headers, the peer's address, the signal and the body bytes.
+ */
+export abstract class RequestBase implements RouteRequest {
+  readonly method: string
+  readonly url: string
+  readonly params: AnyParams
+  readonly route: string | undefined
+  bodyLimit: number
+  readonly #context: RequestContext
+  readonly #querystring: string
+  #query: Query | undefined
+  #cookies: Record<string, string | undefined> | undefined
+  #body: Promise<Buffer> | undefined
+  #json: Promise<unknown> | undefined
+  #form: Promise<FormFields> | undefined
+
+  constructor(method: string, url: string, params: AnyParams, querystring: string, route: string | undefined, context: RequestContext) {
+    this.method = method
+    this.url = url
+    this.params = params
+    this.route = route
+    this.bodyLimit = context.bodyLimit
+    this.#context = context
+    this.#querystring = querystring
+  }
+
+  abstract get raw(): IncomingMessage | Request
+  abstract get headers(): IncomingHttpHeaders
+  abstract get signal(): AbortSignal
+  /** The address of whoever sent the request to us: the socket's peer, or what the fetch caller said. */
+  protected abstract peer(): string
+  /** Whether the request reached us over TLS. */
+  protected abstract encrypted(): boolean
+  /** Reads the whole body, refusing it with 413 past `limit` bytes. */
+  protected abstract readBody(limit: number): Promise<Buffer>
+
+  get path(): string {
+    const url = this.url
+    if (url.charCodeAt(0) !== 47 /* '/' */) return absolutePath(url)
+    const end = url.indexOf('?')
+    return end === -1 ? url : url.slice(0, end)
+  }
+
+  get ip(): string {
+    const peer = this.peer()
+    const trusts = this.#context.trustProxy
+    if (trusts === undefined) return peer
+    const forwarded = this.headers['x-forwarded-for']
+    return clientAddress(peer, Array.isArray(forwarded) ? forwarded.join(',') : forwarded, trusts)
+  }
+
+  get protocol(): 'http' | 'https' {
+    if (this.encrypted()) return 'https'
+    const trusts = this.#context.trustProxy
+    if (trusts === undefined || !trusts(this.peer(), 0)) return 'http'
+    return forwardedProto(this.headers['x-forwarded-proto']) ?? 'http'
+  }
+
+  get secure(): boolean {
+    return this.protocol === 'https'
+  }
+
+  get query(): Query {
+    return (this.#query ??= parseFields(this.#querystring))
+  }
+
+  get cookies(): Record<string, string | undefined> {
+    if (this.#cookies === undefined) {
+      const header = this.headers.cookie
+      this.#cookies = header === undefined ? {} : parseCookies(header)
+    }
+    return this.#cookies
+  }
+
+  buffer(options?: BodyOptions): Promise<Buffer> {
+    const limit = options?.limit === undefined ? this.bodyLimit : checkByteLimit('the body reader limit', options.limit)
+    return (this.#body ??= this.readBody(limit))
+  }
+
+  async text(options?: BodyOptions): Promise<string> {
+    return (await this.buffer(options)).toString('utf8')
+  }
+
+  json<T = unknown>(options?: JsonOptions): Promise<T> {
+    const maxDepth = options?.maxDepth ?? DEFAULT_JSON_DEPTH
+    if (!Number.isInteger(maxDepth) || maxDepth < 1) configError(`json({ maxDepth }) takes a whole number from 1 up, got ${String(maxDepth)}`)
+    this.#json ??= this.#expect(isJsonType(mediaType(this.headers['content-type'])), 'application/json')
+      .then(() => this.buffer(options))
+      .then((body) => parseJson(body, maxDepth))
+    return this.#json as Promise<T>
+  }
+
+  form(options?: BodyOptions): Promise<FormFields> {
+    this.#form ??= this.#expect(mediaType(this.headers['content-type']) === 'application/x-www-form-urlencoded', 'application/x-www-form-urlencoded')
+      .then(() => this.text(options))
+      .then(parseFields)
+    return this.#form
+  }
+
+  session<D extends object = KnownSessionData>(): Promise<Session<D>> {
+    return this.#sessions().open(this) as unknown as Promise<Session<D>>
+  }
+
+  newSession<D extends object = KnownSessionData>(): Promise<Session<D>> {
+    return this.#sessions().fresh(this) as unknown as Promise<Session<D>>
+  }
+
+  #sessions(): SessionPhase {
+    const sessions = this.#context.sessions
+    if (sessions === undefined) configError('req.session() needs sessions set up: createApp({ session: { storage: new EncryptedCookieStorage(process.env.SESSION_KEY) } })')
+    return sessions
+  }
+
+  #expect(matches: boolean, expected: string): Promise<void> {
+    if (matches) return Promise.resolve()
+    const got = mediaType(this.headers['content-type']) || 'none'
+    return Promise.reject(new HttpError(415, `expected an ${expected} body, got content-type ${got}`))
+  }
+}
+
+/** The path of an absolute-form request target (`GET http://host/a?b`), as a proxy-style client sends it. */
+function absolutePath(url: string): string {
+  try {
+    return new URL(url).pathname
+  } catch {
+    return url
+  }
+}

@@ -1,0 +1,62 @@
+import type { Readable } from 'node:stream'
+import { toReadable } from './node-send.js'
+import { discardBody, noBodyAllowed, type Reply } from './reply.js'
+
+/**
+ * Turns a {@link Reply} and a session's `Set-Cookie` value into a web `Response`, as node:http would send it:
+ * `content-length` where the size is known, no body for HEAD, 1xx, 204 and 304, streams passed through.
+ * `onStreamError` hears of a stream that fails after the response was handed over.
+ */
+export function toResponse(reply: Reply, cookie: string | undefined, method: string, onStreamError: (error: Error) => void): Response {
+  const { status, body } = reply
+  const headers = new Headers()
+  for (const name of Object.keys(reply.headers)) {
+    const value = reply.headers[name]
+    if (value === undefined) continue
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item)
+    else headers.set(name, String(value))
+  }
+  if (cookie !== undefined) headers.append('set-cookie', cookie)
+  if (noBodyAllowed(status)) {
+    discardBody(body)
+    headers.delete('content-length')
+    return new Response(null, { status, headers })
+  }
+  if (body === null || typeof body === 'string' || body instanceof Uint8Array) {
+    const length = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+    if (!headers.has('content-length')) headers.set('content-length', String(length))
+    return new Response(method === 'HEAD' ? null : body, { status, headers })
+  }
+  if (method === 'HEAD') {
+    discardBody(body)
+    return new Response(null, { status, headers })
+  }
+  return new Response(toByteStream(toReadable(body) as Readable, onStreamError), { status, headers })
+}
+
+/**
+ * A node stream as a web stream of bytes, pulled as the reader asks: text chunks are encoded as UTF-8, as
+ * node:http writes them, and anything else fails the stream, as it would fail `res.write()`.
+ */
+function toByteStream(readable: Readable, onStreamError: (error: Error) => void): ReadableStream<Uint8Array> {
+  const chunks = readable[Symbol.asyncIterator]() as AsyncIterator<unknown>
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await chunks.next()
+        if (next.done === true) return controller.close()
+        const chunk = next.value
+        if (typeof chunk === 'string') controller.enqueue(Buffer.from(chunk))
+        else if (chunk instanceof Uint8Array) controller.enqueue(chunk)
+        else throw new TypeError(`a streamed body gave a ${typeof chunk} chunk: stream strings or bytes`)
+      } catch (error) {
+        readable.destroy()
+        onStreamError(error as Error)
+        controller.error(error)
+      }
+    },
+    cancel() {
+      readable.destroy()
+    },
+  })
+}

@@ -1,0 +1,79 @@
+import { METHODS } from 'node:http'
+import type { Logger } from '../util/logger.js'
+import type { Dispatcher, Transport } from './dispatch.js'
+import { text, toReply } from './reply.js'
+import { WebRequest } from './web-request.js'
+import { toResponse } from './web-response.js'
+
+/** What `app.fetch()` may be told besides the request. */
+export interface FetchInfo {
+  /**
+   * The address of whoever sent the request (`req.ip`, and the peer that `trustProxy` starts from). A web
+   * `Request` carries no socket: pass what the platform knows, e.g. Deno's `info.remoteAddr.hostname` or
+   * Bun's `server.requestIP(req)?.address`. @default ''
+   */
+  ip?: string
+}
+
+/** One request through the fetch handler: where its Response goes, and what was sent. */
+interface Exchange {
+  readonly request: Request
+  readonly target: string
+  readonly ip: string
+  readonly resolve: (response: Response) => void
+  status: number
+  sent: boolean
+}
+
+const KNOWN_METHODS = new Set(METHODS)
+
+/** The path and query string of an absolute URL: what node:http calls `req.url`. */
+function targetOf(url: string): string {
+  const path = url.indexOf('/', url.indexOf('//') + 2)
+  return path === -1 ? '/' : url.slice(path)
+}
+
+function webTransport(logger: Logger): Transport<Exchange, Exchange> {
+  const streamFailed = (error: Error): void => {
+    logger.error('a streamed response failed after it was handed over; its body ends with the error.', error)
+  }
+  const deliver = (exchange: Exchange, response: Response): void => {
+    exchange.status = response.status
+    exchange.sent = true
+    exchange.resolve(response)
+  }
+  const send = (exchange: Exchange, value: unknown, cookie: string | undefined): void => {
+    deliver(exchange, toResponse(toReply(value), cookie, exchange.request.method, streamFailed))
+  }
+  return {
+    method: (exchange) => exchange.request.method,
+    target: (exchange) => exchange.target,
+    createRequest: (exchange, _out, params, querystring, route, context) =>
+      new WebRequest(exchange.request, exchange.target, exchange.ip, params, querystring, route, context),
+    send: (exchange, _req, value, cookie) => send(exchange, value, cookie),
+    sendError: (exchange, _req, reply, cookie) => send(exchange, reply, cookie),
+    refuse: (exchange, reply) => send(exchange, reply, undefined),
+    started: (exchange) => exchange.sent,
+    abort: () => {},
+    status: (exchange) => exchange.status,
+  }
+}
+
+/**
+ * The app as a web-standard handler: `(request, info?) => Promise<Response>`. It never rejects: bad input
+ * gets the same 4xx as over node:http.
+ */
+export function fetchHandler(dispatcher: Dispatcher, logger: Logger): (request: Request, info?: FetchInfo) => Promise<Response> {
+  const transport = webTransport(logger)
+  return (request, info) => new Promise<Response>((resolve) => {
+    const exchange: Exchange = { request, target: targetOf(request.url), ip: info?.ip ?? '', resolve, status: 0, sent: false }
+    // node's parser refuses methods it does not know before any handler runs; so does this one
+    if (!KNOWN_METHODS.has(request.method)) return transport.refuse(exchange, text('Bad Request: unknown method', { status: 400 }))
+    try {
+      dispatcher.dispatch(transport, exchange, exchange)
+    } catch (error) {
+      logger.error('the fetch handler failed before any step ran', error)
+      if (!exchange.sent) transport.refuse(exchange, text('Internal Server Error', { status: 500 }))
+    }
+  })
+}
