@@ -84,7 +84,7 @@ export class Router<Ctx extends object = {}, Prefix extends string = ''> {
   /** Type-level only: the context and mount prefix the route methods type requests with. */
   declare readonly [routerTypes]?: { ctx: Ctx; prefix: Prefix; mountedWith: (params: Params<Prefix>, ctx: Ctx) => void }
 
-  /** @internal read by the app that serves this router */
+  /** The router's routes, steps and mounts, read by the app that serves it; the key is not exported, so steps cannot reach it. */
   get [routerState](): RouterState {
     return this.#state
   }
