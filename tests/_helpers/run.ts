@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url'
 const testsDir = join(dirname(fileURLToPath(import.meta.url)), '..')
 const uvuEntry = createRequire(import.meta.url).resolve('uvu') // …/node_modules/uvu/dist/index.js
 const uvuBin = join(dirname(uvuEntry), '..', 'bin.js')
-const pattern = process.argv[2] ?? '\\.test\\.js$'
+// an argument picks test files by a part of their path; only compiled test files ever match
+const pattern = process.argv[2] === undefined ? '\\.test\\.js$' : `^(?=.*(?:${process.argv[2]})).*\\.test\\.js$`
 
 const child = spawn(process.execPath, ['--enable-source-maps', uvuBin, testsDir, pattern], { stdio: ['ignore', 'pipe', 'inherit'] })
 let output = ''
