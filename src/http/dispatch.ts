@@ -7,7 +7,7 @@ import { allowedReply } from './allowed-reply.js'
 import { observeRequest, observeSteps, requestAnswered, requestChannel, requestFailed, stepChannel } from './channels.js'
 import { errorReply, type ErrorHandler } from './error-reply.js'
 import { HttpError, NoResponseError } from './http-error.js'
-import { discardBody, text, toReply, type Reply } from './reply.js'
+import { discardBody, Reply, text, toReply } from './reply.js'
 import type { RequestBase, RequestContext } from './request-base.js'
 import type { AnyParams } from './route-request.js'
 import type { Tracer } from './trace.js'
@@ -67,11 +67,11 @@ export class Dispatcher {
     this.#settings = settings
     this.#context = settings.context
     this.#table = new RouteTable(root, settings.routing, this.#composeRoute)
-    const missStep: AnyStep = (req: RequestBase) => {
+    const notFound: AnyStep = function notFound(req: RequestBase) {
       const allow = (req as RequestBase & { [ALLOW]?: string[] })[ALLOW]
       return allow === undefined ? (settings.notFound() as (r: RequestBase) => unknown)(req) : allowedReply(req.method, allow)
     }
-    this.#miss = { path: MISS_PATH, steps: [...root.uses, missStep], chain: undefined, observed: undefined }
+    this.#miss = { path: MISS_PATH, steps: [...root.uses, notFound], chain: undefined, observed: undefined }
   }
 
   /** The route table, for `app.routes()`. */
@@ -158,7 +158,7 @@ export class Dispatcher {
       void this.#fail(transport, out, req, route, error)
       return
     }
-    this.#finish(transport, out, req)
+    this.#finish(transport, out, req, value)
   }
 
   // the session is saved before the headers go out, whatever the answer: data, stream, redirect or error
@@ -185,7 +185,7 @@ export class Dispatcher {
       await this.#fail(transport, out, req, route, error)
       return
     }
-    this.#finish(transport, out, req)
+    this.#finish(transport, out, req, answer)
   }
 
   async #fail<Out>(transport: Transport<unknown, Out>, out: Out, req: RequestBase, route: CompiledRoute, error: unknown): Promise<void> {
@@ -217,9 +217,13 @@ export class Dispatcher {
     this.#finish(transport, out, req)
   }
 
-  #finish<Out>(transport: Transport<unknown, Out>, out: Out, req: RequestBase): void {
+  #finish<Out>(transport: Transport<unknown, Out>, out: Out, req: RequestBase, answer?: unknown): void {
     const status = transport.status(out)
     this.#settings.tracer?.end(req, status)
-    if (requestChannel.hasSubscribers) requestAnswered(req, status)
+    if (requestChannel.hasSubscribers) {
+      // an error answer that an onion step passed on (next() made it a reply) is a failure all the same
+      if (answer instanceof Reply && answer.error !== undefined) requestFailed(req, answer.error)
+      requestAnswered(req, status)
+    }
   }
 }
