@@ -125,7 +125,10 @@ export class RouteTable {
     }))
   }
 
-  /** A route's chain, composed on its first request (once; registering thousands of routes stays cheap). */
+  /**
+   * A route's chain, composed on its first request (once; registering thousands of routes stays cheap). Any
+   * compiled route will do, the app's answer for requests no route matched too.
+   */
   chainOf(route: CompiledRoute): Chain {
     return (route.chain ??= this.#composeRoute(route, false))
   }

@@ -108,9 +108,7 @@ export class Dispatcher {
   // hot path: with nobody observing, one check per channel and straight on to the chain
   #start<Out>(transport: Transport<unknown, Out>, out: Out, req: RequestBase, route: CompiledRoute): void {
     const table = this.#table
-    const chain = stepChannel.hasSubscribers
-      ? (route === this.#miss ? (route.observed ??= this.#composeRoute(route, true)) : table.observedChainOf(route))
-      : route.chain ?? (route === this.#miss ? (route.chain = this.#composeRoute(route, false)) : table.chainOf(route))
+    const chain = stepChannel.hasSubscribers ? table.observedChainOf(route) : route.chain ?? table.chainOf(route)
     if (requestChannel.hasSubscribers) observeRequest(req, () => this.#run(transport, out, req, route, chain))
     else this.#run(transport, out, req, route, chain)
   }

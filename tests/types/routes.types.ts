@@ -119,3 +119,22 @@ createApp().mount('/elsewhere', needsUserId)
 const plain = new Router()
 plain.get('/ping', () => 'pong')
 createApp().mount('/a/:b', plain)
+
+// req.route (issue #12): a route's own steps and its routers' use steps always matched a route; the app's use
+// steps also run for 404, 405 and OPTIONS answers, where there is none.
+{
+  const app = createApp()
+  app.use((req) => {
+    expectType<Equal<typeof req.route, string | undefined>>()
+    // @ts-expect-error an app use step may see a request no route matched
+    req.route.length
+  })
+  app.get('/post/:id', (req) => {
+    expectType<Equal<typeof req.route, string>>()
+    return req.route.length
+  })
+  app.mount('/users/:userId', (users) => users.use((req) => { expectType<Equal<typeof req.route, string>>() }))
+  // app.request and app.fetch answer web Responses
+  expectType<Equal<ReturnType<typeof app.request>, Promise<Response>>>()
+  expectType<Equal<ReturnType<typeof app.fetch>, Promise<Response>>>()
+}
