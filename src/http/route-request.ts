@@ -29,7 +29,8 @@ export interface RouteRequest<P extends object = AnyParams> {
   readonly cookies: Record<string, string | undefined>
   /**
    * The client's address: the socket's peer, or with the app's `trustProxy` set, walking back through
-   * `X-Forwarded-For` from the peer, the first hop that is not a trusted proxy.
+   * `X-Forwarded-For` from the peer, the first hop that is not a trusted proxy. There is no socket through
+   * `app.fetch` and `app.request`: the peer is `info.ip` (default `''`) and `init.ip` (default `127.0.0.1`).
    */
   readonly ip: string
   /** `https` over TLS, or when a trusted proxy says so in `X-Forwarded-Proto` (see `trustProxy`); else `http`. */
