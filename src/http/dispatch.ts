@@ -107,8 +107,7 @@ export class Dispatcher {
 
   // hot path: with nobody observing, one check per channel and straight on to the chain
   #start<Out>(transport: Transport<unknown, Out>, out: Out, req: RequestBase, route: CompiledRoute): void {
-    const table = this.#table
-    const chain = stepChannel.hasSubscribers ? table.observedChainOf(route) : route.chain ?? table.chainOf(route)
+    const chain = stepChannel.hasSubscribers ? this.#table.observedChainOf(route) : route.chain ?? this.#table.chainOf(route)
     if (requestChannel.hasSubscribers) observeRequest(req, () => this.#run(transport, out, req, route, chain))
     else this.#run(transport, out, req, route, chain)
   }
@@ -216,12 +215,12 @@ export class Dispatcher {
   }
 
   #finish<Out>(transport: Transport<unknown, Out>, out: Out, req: RequestBase, answer?: unknown): void {
-    const status = transport.status(out)
-    this.#settings.tracer?.end(req, status)
+    const tracer = this.#settings.tracer
+    if (tracer !== undefined) tracer.end(req, transport.status(out))
     if (requestChannel.hasSubscribers) {
       // an error answer that an onion step passed on (next() made it a reply) is a failure all the same
       if (answer instanceof Reply && answer.error !== undefined) requestFailed(req, answer.error)
-      requestAnswered(req, status)
+      requestAnswered(req, transport.status(out))
     }
   }
 }
