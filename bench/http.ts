@@ -158,7 +158,9 @@ export async function benchHttp(plan: HttpPlan, log: (line: string) => void): Pr
     const runs = servers.map(() => TIMED.map((): LoadResult[] => []))
     for (let round = 0; round < plan.rounds; round++) {
       for (const [r, route] of TIMED.entries()) {
-        for (const [c, server] of servers.entries()) {
+        // the order turns each round, so no contender always runs at the same distance from the baseline
+        for (const c of servers.map((_, i) => (i + round) % servers.length)) {
+          const server = servers[c] as Server
           const before = cpuTicks(server.child.pid)
           const result = await loadOf(server, route, plan.seconds)
           runs[c]?.[r]?.push(result)

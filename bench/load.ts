@@ -79,6 +79,13 @@ function wrkScript(perRequest: readonly Record<string, string>[]): string {
   return script
 }
 
+/** A wrk run whose only errors are requests in flight that timed out: what a pause of the whole machine looks like. */
+class TimeoutsOnly extends Error {
+  constructor(out: string) {
+    super(`wrk saw requests time out, and no other error:\n${out}`)
+  }
+}
+
 function runWrk(options: LoadOptions): LoadResult {
   const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency']
   if (options.perRequest !== undefined) args.push('-s', wrkScript(options.perRequest))
@@ -91,6 +98,7 @@ function runWrk(options: LoadOptions): LoadResult {
     const m = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(out)
     return m ? toMs(m[1] as string, m[2] as string) : Number.NaN
   }
+  if (/Socket errors: connect 0, read 0, write 0, timeout \d+/.test(out) && !/Non-2xx or 3xx responses/.test(out)) throw new TimeoutsOnly(out)
   if (/Non-2xx or 3xx responses/.test(out) || /Socket errors/.test(out)) throw new Error(`wrk saw errors:\n${out}`)
   const requests = Number(/(\d+) requests in/.exec(out)?.[1])
   return { rps, requests, p50ms: latency('50'), p99ms: latency('99') }
@@ -112,5 +120,13 @@ async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
 /** Runs one bounded load run on loopback. */
 export async function load(options: LoadOptions): Promise<LoadResult> {
   if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(options.url)) throw new Error(`load goes to loopback only, not ${options.url}`)
-  return LOADER === 'wrk' ? runWrk(options) : runAutocannon(options)
+  if (LOADER !== 'wrk') return runAutocannon(options)
+  try {
+    return runWrk(options)
+  } catch (error) {
+    // a shared VM sometimes stops for seconds, and every request in flight then times out: run it once more
+    if (!(error instanceof TimeoutsOnly)) throw error
+    console.warn(`[bench] ${options.url}: only timeouts in one run (the machine paused?); running it again`)
+    return runWrk(options)
+  }
 }

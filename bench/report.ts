@@ -136,7 +136,7 @@ export function renderMarkdown(run: BenchRun): string {
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; ${m.os}; Node ${m.node}.`, '',
     `Method: every contender serves the same routes from its own process${run.method.pinned ? ' pinned to core 0' : ''};`,
     `load from \`${run.method.loader}\`${run.method.pinned ? ' pinned to core 1' : ''}, ${run.method.connections} keep-alive connections, ${run.method.seconds} s a run;`,
-    `${run.method.rounds} rounds, interleaved (every contender once per round, in turn). Each answer (status and body) is checked before`,
+    `${run.method.rounds} rounds, interleaved (every contender once per round, the order turning each round). Each answer is checked before`,
     'anything is timed. Ratios are paired: each round\'s req/s divided by raw node:http\'s in the same round; the median of those is shown.',
     'Server CPU time per request (user + system, from /proc) is steadier than req/s on a shared machine: lower is better.', '',
     '![ratios to raw node:http](latest.svg)', '',

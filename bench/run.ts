@@ -37,7 +37,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const dir = join(root, 'bench', 'results')
 const plan = quick
   ? { rounds: 3, seconds: 1, warmupSeconds: 0, connections: 64 }
-  : { rounds: 5, seconds: 5, warmupSeconds: 3, connections: 64 }
+  : { rounds: 10, seconds: 3, warmupSeconds: 3, connections: 64 }
 const log = (line: string): void => console.log(`[bench] ${line}`)
 
 function version(name: string): string {
