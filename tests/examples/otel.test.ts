@@ -100,7 +100,8 @@ otel('each step is an internal child span of the request span, in chain order', 
   const [timing, , handler] = byIndex as [ReadableSpan, ReadableSpan, ReadableSpan]
   assert.ok(spans.indexOf(handler) < spans.indexOf(timing), 'serverTiming ends after getPost')
   assert.ok(spans.indexOf(timing) < spans.indexOf(request), 'the request span ends last')
-  assert.ok(hrMs(handler.endTime) - hrMs(handler.startTime) >= 0.5, 'the async handler span covers its await')
+  // the async handler's span ends when its promise settles: after the span it awaited inside
+  assert.ok(spans.indexOf(only(spans, 'load post')) < spans.indexOf(handler), 'the async handler span covers its await')
 })
 
 otel('a span the app makes inside a step is a child of the request span', async (ctx) => {
@@ -193,10 +194,6 @@ otel('after the unsubscribe function is called, no routechain spans are made', a
   assert.equal(exporter.getFinishedSpans().map((s) => s.name), ['load post'])
   assert.is(only(exporter.getFinishedSpans(), 'load post').parentSpanContext, undefined)
 })
-
-function hrMs([seconds, nanos]: readonly [number, number]): number {
-  return seconds * 1000 + nanos / 1e6
-}
 
 function exceptionMessage(span: ReadableSpan): unknown {
   return span.events.find((e) => e.name === 'exception')?.attributes?.['exception.message']
