@@ -21,7 +21,8 @@ export type { RouteRequest, MatchedRequest, Query, AnyParams } from './http/rout
 export type { BodyOptions, JsonOptions, FormFields } from './http/body.js'
 
 // Replies
-export { Reply, json, text, html, redirect, reply, type ReplyInit, type ReplyBody } from './http/reply.js'
+export { Reply, json, text, html, reply, type ReplyInit, type ReplyBody } from './http/reply.js'
+export { redirect } from './http/redirect.js'
 
 // Sessions
 export { Session, type SessionData, type KnownSessionData } from './session/session.js'

@@ -1,13 +1,13 @@
 import { DEFAULT_BODY_LIMIT } from './body.js'
 import { checkByteLimit, configError } from '../errors.js'
-import { guardLogger, type Logger } from '../util/logger.js'
+import { defaultLogger, guardLogger, type Logger } from '../util/logger.js'
 import type { RoutingOptions } from '../core/route-table.js'
 import { resolveTrustProxy, type TrustProxy, type TrustsHop } from './proxy.js'
 import type { SessionOptions } from '../session/phase.js'
 
 /** Options for {@link createApp}. Every one is optional. */
 export interface AppOptions extends RoutingOptions {
-  /** Where errors, warnings and traces go. @default console */
+  /** Where errors, warnings and traces go; debug lines go only to a logger given here. @default console, without debug lines */
   logger?: Logger
   /**
    * Print each step of every request as it is entered and left. `true` writes to `logger.info`; a function
@@ -74,7 +74,7 @@ export function resolveOptions(options: AppOptions): ResolvedOptions {
       configError(`createApp() has no option "${key}"${hint}`)
     }
   }
-  const logger = guardLogger(options.logger ?? console)
+  const logger = guardLogger(options.logger ?? defaultLogger)
   const routing: RoutingOptions = {}
   for (const key of BOOLEAN_OPTIONS) {
     const value = options[key]

@@ -19,9 +19,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
  * A step that refuses cross-origin state-changing requests (any method but GET, HEAD, OPTIONS and TRACE) with
  * 403, the defence cookie sessions need against cross-site request forgery. Browsers say where a request
  * comes from in `Sec-Fetch-Site` (all current ones) and `Origin`; the step trusts `same-origin` and `none`
- * (typed into the address bar), an `Origin` whose host is the request's `Host`, and the `origins` you list.
- * A request with neither header is not from a browser and passes. Behind a proxy that rewrites `Host`, list the
- * public origin in `origins`, or browsers too old to send `Sec-Fetch-Site` get 403.
+ * (typed into the address bar), an `Origin` with the request's scheme and `Host`, and the `origins` you list.
+ * Without either header, the origin of `Referer` stands in for `Origin`; a request with none of the three is not
+ * from a browser and passes. Behind a proxy that rewrites `Host` or ends TLS, list the public origin in
+ * `origins` (or set `trustProxy`, for the scheme), or browsers too old to send `Sec-Fetch-Site` get 403.
  *
  * @example
  * const app = createApp({ session }).use(csrf())
@@ -33,14 +34,25 @@ export function csrf(options: CsrfOptions = {}): Step {
     if (SAFE_METHODS.has(req.method)) return undefined
     const site = req.headers['sec-fetch-site']
     if (site === 'same-origin' || site === 'none') return undefined
-    const origin = req.headers.origin
+    // a browser old enough to send neither Origin nor Sec-Fetch-Site still names the page in Referer
+    const referer = req.headers.origin === undefined && site === undefined ? req.headers.referer : undefined
+    const origin = req.headers.origin ?? (referer === undefined ? undefined : originOf(referer))
     if (origin === undefined) {
       if (site === undefined) return undefined
       throw refused(`Sec-Fetch-Site ${site}`)
     }
     if (allowed(origin, req)) return undefined
-    if (site === undefined && sameHost(origin, req.headers.host)) return undefined
-    throw refused(`Origin ${origin}`)
+    if (site === undefined && isOwnOrigin(origin, req)) return undefined
+    throw refused(`${referer === undefined ? 'Origin' : 'Referer'} ${origin}`)
+  }
+}
+
+/** The origin of a Referer URL; `null`, which no list allows, when it does not parse. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    return 'null'
   }
 }
 
@@ -48,11 +60,13 @@ function refused(from: string): HttpError {
   return new HttpError(403, `Forbidden: cross-origin request refused (${from})`)
 }
 
-/** Whether an Origin header names the host the request was sent to (browsers without Sec-Fetch-Site). */
-function sameHost(origin: string, host: string | undefined): boolean {
-  if (host === undefined) return false
-  const start = origin.indexOf('://')
-  return start !== -1 && origin.slice(start + 3).toLowerCase() === host.toLowerCase()
+/**
+ * Whether an origin is the app's own: the scheme the request came over (`req.protocol`, which follows a
+ * trusted proxy's X-Forwarded-Proto) and the host it was sent to. For browsers without Sec-Fetch-Site.
+ */
+function isOwnOrigin(origin: string, req: RouteRequest): boolean {
+  const host = req.headers.host
+  return host !== undefined && origin.toLowerCase() === `${req.protocol}://${host.toLowerCase()}`
 }
 
 function allowedOrigins(origins: CsrfOptions['origins']): (origin: string, req: RouteRequest) => boolean {

@@ -98,15 +98,6 @@ export function html(body: string, init?: ReplyInit): Reply {
 }
 
 /**
- * A redirect. 303 (See Other) by default, which makes the browser follow with GET: right after a form POST.
- * @example return redirect('/login')
- */
-export function redirect(location: string, status = 303): Reply {
-  if (!Number.isInteger(status) || status < 300 || status > 399) configError(`redirect() takes a 3xx status, got ${String(status)}`)
-  return new Reply(null, status, { location })
-}
-
-/**
  * A reply with any body a step may return (text, bytes, a stream, JSON data, `null`) and a status and headers.
  * @example return reply(stream, { status: 200, headers: { 'content-type': 'text/csv' } })
  */

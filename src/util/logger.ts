@@ -15,6 +15,17 @@ export interface Logger {
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const
 
 /**
+ * The logger an app has unless given one: `console` without its debug lines (a tampered cookie, an expired
+ * session), which only a logger given on purpose, `logger: console` included, receives.
+ */
+export const defaultLogger: Logger = {
+  error: (...args) => console.error(...args),
+  warn: (...args) => console.warn(...args),
+  info: (...args) => console.info(...args),
+  debug: () => {},
+}
+
+/**
  * Checks a logger at start-up and wraps it so that a logger which throws can never take a request, or the
  * process, down with it.
  */

@@ -4,7 +4,7 @@ import { once } from 'node:events'
 import { request } from 'undici'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createApp, HttpError, Router, type App, type Next, type RouteRequest } from '../../src/index.js'
+import { createApp, EncryptedCookieStorage, generateKey, HttpError, Router, type App, type Next, type RouteRequest } from '../../src/index.js'
 import { recordingLogger, serve, type TestServer, withServer } from '../_helpers/http.js'
 import { throwsConfig } from '../_helpers/assert.js'
 
@@ -518,3 +518,36 @@ trace('is turned on by ROUTECHAIN_TRACE=1, writing to logger.info', async () => 
 })
 
 trace.run()
+
+const logging = suite('createApp({ logger })')
+
+/** Runs `run` with console.debug recorded, and always puts it back. */
+async function withConsoleDebug(run: (lines: unknown[][]) => Promise<void>): Promise<void> {
+  const lines: unknown[][] = []
+  const original = console.debug
+  console.debug = (...args: unknown[]) => { lines.push(args) }
+  try {
+    await run(lines)
+  } finally {
+    console.debug = original
+  }
+}
+
+logging('the default logger keeps debug lines to itself; logger: console asks for them (#13)', async () => {
+  const tampered = async (app: App): Promise<number> => {
+    app.get('/me', async (req) => (await req.session()).get('user') ?? 'nobody')
+    const res = await app.request('/me', { headers: { cookie: 'session=tampered' } })
+    assert.is(await res.text(), 'nobody')
+    return res.status
+  }
+  const session = { storage: new EncryptedCookieStorage(generateKey()) }
+  await withConsoleDebug(async (lines) => {
+    assert.is(await tampered(createApp({ session })), 200)
+    assert.equal(lines, [], 'no debug line by default')
+    assert.is(await tampered(createApp({ session, logger: console })), 200)
+    assert.is(lines.length, 1)
+    assert.match(String(lines[0]?.[0]), /session cookie did not load/)
+  })
+})
+
+logging.run()

@@ -281,6 +281,27 @@ redirectSuite('throws a config error for a status that is not a whole number', (
   assert.is(configCode(() => redirect('/x', Number.NaN)), 'ERR_ROUTECHAIN_CONFIG')
 })
 
+redirectSuite('redirect.local() takes a path on this site (#13)', async () => {
+  const res = await answer(() => redirect.local('/posts/1?tab=comments#top'))
+  assert.is(res.status, 303)
+  assert.is(res.headers.location, '/posts/1?tab=comments#top')
+  assert.is((await answer(() => redirect.local('/login', 302))).status, 302)
+})
+
+redirectSuite('redirect.local() answers 400 for any target a browser would take to another host (#13)', async () => {
+  for (const target of ['//evil.example', '/\\evil.example', '\\\\evil.example', 'https://evil.example/', 'evil.example',
+    '/\t/evil.example', '/\n/evil.example', ' /x', 'javascript:alert(1)', '', '/%0a/evil']) {
+    const res = await answer(() => redirect.local(target))
+    if (target === '/%0a/evil') {
+      assert.is(res.status, 303, 'an encoded newline stays an encoded path segment')
+      continue
+    }
+    assert.is(res.status, 400, JSON.stringify(target))
+    assert.is(res.body, 'the redirect target must be a path on this site')
+    assert.is(res.headers.location, undefined)
+  }
+})
+
 redirectSuite.run()
 
 // ---------------------------------------------------------------------------------------------

@@ -61,6 +61,26 @@ csrfSuite('a request with neither header is not from a browser and passes; Sec-F
   })
 })
 
+csrfSuite('without Origin and Sec-Fetch-Site, the Referer\'s origin is checked (#13)', async () => {
+  await withServer(csrfApp(), async (s) => {
+    const own = await s.fetch('/transfer', { method: 'POST', headers: { referer: `${s.url}/form?x=1` } })
+    assert.is(own.status, 200, 'a form on the app itself')
+    const evil = await s.fetch('/transfer', { method: 'POST', headers: { referer: 'https://evil.test/attack.html' } })
+    assert.is(evil.status, 403)
+    assert.match(evil.body, /cross-origin request refused \(Referer https:\/\/evil\.test\)/)
+    assert.is((await s.fetch('/transfer', { method: 'POST', headers: { referer: 'not a url' } })).status, 403, 'a Referer that does not parse')
+  })
+})
+
+csrfSuite('without Sec-Fetch-Site the scheme counts: https://host is not the origin of a request over http (#13)', async () => {
+  await withServer(csrfApp(), async (s) => {
+    const other = s.url.replace('http://', 'https://')
+    const res = await s.fetch('/transfer', { method: 'POST', headers: { origin: other } })
+    assert.is(res.status, 403)
+    assert.match(res.body, /Origin https:\/\/127\.0\.0\.1/)
+  })
+})
+
 csrfSuite('origins lists the other origins allowed in, as a list or a function', async () => {
   const cross = (origin: string) => ({ method: 'POST' as const, headers: { origin, 'sec-fetch-site': 'cross-site' } })
   await withServer(csrfApp({ origins: ['https://admin.example.test'] }), async (s) => {
