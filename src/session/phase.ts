@@ -3,7 +3,7 @@ import { HttpError } from '../http/http-error.js'
 import type { Logger } from '../util/logger.js'
 import { readCookie, resolveCookie, serializeCookie, type CookieOptions } from './cookie.js'
 import { emptyData, ownData, Session, type SessionState } from './session.js'
-import { SessionGoneError, type SessionStorage, type StoredSession } from './storage.js'
+import { SessionGoneError, UNKNOWN_CREATED, type SessionStorage, type StoredSession } from './storage.js'
 
 /** The `session` option of `createApp`. */
 export interface SessionOptions {
@@ -145,9 +145,12 @@ export class SessionPhase {
       }
       slot.stale = stored === undefined
     }
+    // a session of unknown age that survived the expiry check (no maxAge, as aiohttp_session's max_age=None)
+    // is new-born, as aiohttp_session has it
+    const created = stored === undefined || stored.created === UNKNOWN_CREATED ? SECONDS() : stored.created
     slot.state = stored === undefined
-      ? newState(emptyData(), SECONDS(), undefined, undefined, undefined, true, this.#maxAge)
-      : newState(ownData(stored.data), stored.created, stored.accessed, stored.maxAge, stored.version, false, this.#maxAge)
+      ? newState(emptyData(), created, undefined, undefined, undefined, true, this.#maxAge)
+      : newState(ownData(stored.data), created, stored.accessed, stored.maxAge, stored.version, false, this.#maxAge)
     slot.reseal = stored?.outdated === true
     this.#note(req, stored === undefined ? `session: new${slot.stale ? ' (the cookie sent did not load)' : ''}` : 'session: loaded')
     return new Session(slot.state)

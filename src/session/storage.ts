@@ -138,8 +138,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Decodes aiohttp_session's JSON payload; `undefined` when it is not one. A payload without `created`
- * (aiohttp writes `{}` for an empty session) is not a session.
+ * The `created` of a payload that has none. aiohttp_session then takes the session's age as unknown: expired
+ * under any `max_age`, loaded as new-born without one. A created of 0 means the same to it.
+ */
+export const UNKNOWN_CREATED = 0
+
+/**
+ * Decodes aiohttp_session's JSON payload; `undefined` when it is not one. A payload with session data but no
+ * `created` has {@link UNKNOWN_CREATED}; one with neither (aiohttp writes `{}` for an empty session) is none.
  */
 export function decodePayload(text: string): StoredSession | undefined {
   let payload: unknown
@@ -148,12 +154,14 @@ export function decodePayload(text: string): StoredSession | undefined {
   } catch {
     return undefined
   }
-  if (!isRecord(payload) || typeof payload.created !== 'number' || !Number.isFinite(payload.created)) return undefined
+  if (!isRecord(payload)) return undefined
+  const created = payload.created === undefined && payload.session !== undefined ? UNKNOWN_CREATED : payload.created
+  if (typeof created !== 'number' || !Number.isFinite(created)) return undefined
   const data = payload.session ?? {}
   if (!isRecord(data)) return undefined
   const accessed = typeof payload.accessed === 'number' ? payload.accessed : undefined
   const maxAge = typeof payload.max_age === 'number' ? payload.max_age : undefined
-  return { created: Math.floor(payload.created), data, accessed, maxAge }
+  return { created: Math.floor(created), data, accessed, maxAge }
 }
 
 /** Thrown by a storage's `save` when the session was deleted meanwhile: it stays deleted, and its cookie is cleared. */

@@ -20,6 +20,8 @@ Routes:
   GET /set?data=J               session.update(json.loads(J)), J a JSON object
   GET /del?key=K                del session[K]
   GET /invalidate               session.invalidate()
+  GET /raw?payload=J            sets the cookie to the JSON payload J, sealed as the storage seals its own
+                                (simple and encrypted only): payloads aiohttp_session itself would not write
 Every /set, /del and /invalidate answers like /get, with the session after the change.
 """
 
@@ -122,6 +124,22 @@ async def invalidate(request: web.Request) -> web.Response:
     return describe(session)
 
 
+def raw_route(kind: str, storage: aiohttp_session.AbstractStorage) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def raw(request: web.Request) -> web.Response:
+        payload = request.query["payload"]
+        if kind == "simple":
+            value = payload
+        elif kind == "encrypted":
+            value = storage._fernet.encrypt(payload.encode("utf-8")).decode("utf-8")  # type: ignore[attr-defined]
+        else:
+            raise web.HTTPBadRequest(text="/raw serves the simple and encrypted storages")
+        response = web.Response(text="ok")
+        storage.save_cookie(response, value)
+        return response
+
+    return raw
+
+
 async def main() -> None:
     if len(sys.argv) != 5:
         raise SystemExit(__doc__)
@@ -133,6 +151,7 @@ async def main() -> None:
     app.router.add_get("/set", set_)
     app.router.add_get("/del", delete)
     app.router.add_get("/invalidate", invalidate)
+    app.router.add_get("/raw", raw_route(kind, storage))
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", port)

@@ -41,11 +41,11 @@ export interface RoutechainServer extends TestServer {
 
 /**
  * Serves routechain with `storage` under the cookie name {@link COOKIE} and the Python app's routes (/get, /set,
- * /del, /invalidate); `more` adds routes of a test's own before it listens.
+ * /del, /invalidate); `more` adds routes of a test's own before it listens; `maxAge` is the session option.
  */
-export async function startRoutechain(storage: SessionStorage, more?: (app: App) => void): Promise<RoutechainServer> {
+export async function startRoutechain(storage: SessionStorage, more?: (app: App) => void, maxAge?: number | null): Promise<RoutechainServer> {
   const { lines, logger } = recordingLogger()
-  const app = createApp({ logger, session: { storage, cookie: { name: COOKIE } } })
+  const app = createApp({ logger, session: { storage, cookie: { name: COOKIE }, ...(maxAge === undefined ? {} : { maxAge }) } })
   app.get('/get', async (req) => describe(await open(req)))
   app.get('/set', async (req) => {
     const session = await open(req)

@@ -32,11 +32,13 @@ type Kind = 'encrypted' | 'nacl' | 'simple'
  * Runs `body` with tests/_helpers/aiohttp_app.py on a `kind` storage with `pythonKey`, and routechain on
  * `storage`, both with the cookie name COOKIE; then checks that routechain logged no error, and stops both.
  */
-async function withBoth(kind: Kind, pythonKey: string, storage: SessionStorage, body: (python: ServerProcess, rc: RoutechainServer) => Promise<void>): Promise<void> {
+async function withBoth(
+  kind: Kind, pythonKey: string, storage: SessionStorage, body: (python: ServerProcess, rc: RoutechainServer) => Promise<void>, maxAge?: number | null,
+): Promise<void> {
   const python = await startPythonApp(AIOHTTP_APP, [kind, pythonKey, COOKIE, '0'])
   let rc: RoutechainServer | undefined
   try {
-    rc = await startRoutechain(storage)
+    rc = await startRoutechain(storage, undefined, maxAge)
     await body(python, rc)
     noErrors(rc)
   } finally {
@@ -265,5 +267,41 @@ interop('SimpleCookieStorage: Python’s "{}" cookie for an emptied session load
     assert.is(got.body.new, true)
   })
 })
+
+for (const kind of ['encrypted', 'simple'] as const) {
+  const make = (key: string): SessionStorage => (kind === 'encrypted' ? new EncryptedCookieStorage(key) : new SimpleCookieStorage())
+  const payload = `/raw?payload=${encodeURIComponent(JSON.stringify({ session: { user: 'alice' } }))}`
+
+  interop(`${kind}: a payload without created loads as aiohttp_session loads it: with maxAge null, new-born (#13)`, async () => {
+    if (!havePython()) return
+    const key = generateKey()
+    await withBoth(kind, key, make(key), async (python, rc) => {
+      const jar = new Jar()
+      ok(await jar.call(python.url + payload), 'Python /raw', python, rc)
+      const before = Math.floor(Date.now() / 1000)
+      const inPython = await jar.call(python.url + '/get')
+      ok(inPython, 'Python /get', python, rc)
+      assert.equal(inPython.body.data, { user: 'alice' }, 'aiohttp_session with max_age=None loads it')
+      const got = await jar.call(rc.url + '/get')
+      ok(got, 'routechain /get', python, rc)
+      assert.equal(got.body.data, { user: 'alice' })
+      assert.is(got.body.new, false)
+      assert.ok(Number(got.body.created) >= before, 'its age is unknown, so it counts from now, as in Python')
+    }, null)
+  })
+
+  interop(`${kind}: a payload without created is expired under a maxAge, as under aiohttp_session's max_age (#13)`, async () => {
+    if (!havePython()) return
+    const key = generateKey()
+    await withBoth(kind, key, make(key), async (python, rc) => {
+      const jar = new Jar()
+      ok(await jar.call(python.url + payload), 'Python /raw', python, rc)
+      const got = await jar.call(rc.url + '/get')
+      ok(got, 'routechain /get', python, rc)
+      assert.equal(got.body.data, {})
+      assert.is(got.body.new, true)
+    })
+  })
+}
 
 interop.run()
