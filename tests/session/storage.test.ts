@@ -381,9 +381,15 @@ function fernetToken(key: Buffer, plaintext: Buffer, { version = 0x80, timestamp
 
   test('an authentic token whose plaintext is not a session loads as undefined', async () => {
     const storage = new EncryptedCookieStorage(KEY)
-    for (const plaintext of ['not json', '{}', '[1]', '{"created": 1, "session": [1]}', '{"session": {"a": 1}}']) {
+    for (const plaintext of ['not json', '{}', '[1]', '{"created": 1, "session": [1]}', '{"created": "1", "session": {}}']) {
       assert.is(await loadSafely(storage, fernetToken(KEY_BYTES, Buffer.from(plaintext))), undefined, plaintext)
     }
+  })
+
+  test('session data without created loads with an unknown age, created 0, as aiohttp_session takes it (#13)', async () => {
+    const storage = new EncryptedCookieStorage(KEY)
+    const loaded = await loadSafely(storage, fernetToken(KEY_BYTES, Buffer.from('{"session": {"a": 1}}')))
+    assert.equal(loaded, { created: 0, data: { a: 1 }, accessed: undefined, maxAge: undefined })
   })
 
   test('an authentic token with another version byte or broken padding loads as undefined', async () => {
