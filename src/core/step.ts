@@ -1,4 +1,4 @@
-import { checkByteLimit } from '../errors.js'
+import { checkByteLimit, configError } from '../errors.js'
 import type { Reply } from '../http/reply.js'
 import type { RouteRequest } from '../http/route-request.js'
 
@@ -21,21 +21,30 @@ export interface Step<Req = RouteRequest, Adds extends object = {}> {
   readonly [adds]?: Adds
 }
 
+/** The function a step runs, as {@link defineStep} takes it. */
+type StepFunction<Adds extends object, Needs extends object> = (req: RouteRequest & Needs & Partial<Adds>, next: Next) => unknown
+
 /**
- * Declares a step that adds fields to the request, so the steps after it see them typed.
- * `Needs` names what it expects earlier steps to have added.
+ * Declares a step that adds fields to the request, so the steps after it see them typed. `Needs` names what
+ * it expects earlier steps to have added. Give it a name, first or as the function's own, so `printRoutes()`,
+ * traces, error logs and tracing spans can say which step it is; an arrow function alone is `anonymous`.
  *
  * @example
- * const authenticate = defineStep<{ user: User }>((req) => {
+ * const authenticate = defineStep<{ user: User }>('authenticate', (req) => {
  *   if (req.headers.authorization !== 'Bearer t') return text('unauthenticated', { status: 401 })
  *   req.user = { name: 'alice', permissions: ['post:read'] }
  * })
  * router.get('/me', authenticate, (req) => req.user.name)   // req.user: User
  */
-export function defineStep<Adds extends object, Needs extends object = {}>(
-  step: (req: RouteRequest & Needs & Partial<Adds>, next: Next) => unknown,
-): Step<RouteRequest & Needs, Adds> {
-  return step as Step<RouteRequest & Needs, Adds>
+export function defineStep<Adds extends object, Needs extends object = {}>(name: string, step: StepFunction<Adds, Needs>): Step<RouteRequest & Needs, Adds>
+export function defineStep<Adds extends object, Needs extends object = {}>(step: StepFunction<Adds, Needs>): Step<RouteRequest & Needs, Adds>
+export function defineStep(nameOrStep: string | StepFunction<object, object>, maybeStep?: StepFunction<object, object>): unknown {
+  if (typeof nameOrStep !== 'string') return nameOrStep
+  if (nameOrStep === '') configError('defineStep(name, step): the name is empty; give the name printRoutes() and traces should show')
+  if (typeof maybeStep !== 'function') configError(`defineStep("${nameOrStep}", step): the step must be a function`)
+  // the name is what every trace and listing reads (Function#name); it is configurable on every function
+  Object.defineProperty(maybeStep, 'name', { value: nameOrStep, configurable: true })
+  return maybeStep
 }
 
 /**

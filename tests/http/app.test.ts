@@ -4,7 +4,7 @@ import { once } from 'node:events'
 import { request } from 'undici'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createApp, EncryptedCookieStorage, generateKey, HttpError, Router, type App, type Next, type RouteRequest } from '../../src/index.js'
+import { createApp, defineStep, EncryptedCookieStorage, generateKey, HttpError, Router, type App, type Next, type RouteRequest } from '../../src/index.js'
 import { recordingLogger, serve, type TestServer, withServer } from '../_helpers/http.js'
 import { throwsConfig } from '../_helpers/assert.js'
 
@@ -166,6 +166,18 @@ printRoutes('returns an aligned METHOD/PATH/STEPS table and logs it through logg
     assert.is(row.search(/(authenticate|removePost)/), stepsColumn)
   }
   assert.equal(lines, [`info ${table}`])
+})
+
+printRoutes('shows the name given to defineStep(name, step), and anonymous for a nameless arrow (#13)', async () => {
+  const { logger } = recordingLogger()
+  const app = createApp({ logger })
+  const authenticate = defineStep<{ user: string }>('authenticate', (req) => { req.user = 'alice' })
+  app.get('/me', authenticate, (req) => req.user)
+  const table = app.printRoutes()
+  assert.match(table, /GET\s+\/me\s+authenticate → anonymous/)
+  assert.is(await (await app.request('/me')).text(), 'alice', 'the named step still runs and adds')
+  throwsConfig(() => defineStep('', () => undefined), /the name is empty/)
+  throwsConfig(() => defineStep('x', 'not a function' as never), /must be a function/)
 })
 
 printRoutes.run()

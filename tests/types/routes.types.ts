@@ -138,3 +138,11 @@ createApp().mount('/a/:b', plain)
   expectType<Equal<ReturnType<typeof app.request>, Promise<Response>>>()
   expectType<Equal<ReturnType<typeof app.fetch>, Promise<Response>>>()
 }
+
+// defineStep(name, step) types the step as defineStep(step) does (#13)
+{
+  const named = defineStep<{ user: User }>('authenticate', (req) => { req.user = { name: 'a', permissions: [] } })
+  createApp().get('/me', named, (req) => req.user.name)
+  // @ts-expect-error the name comes first, then the step
+  defineStep<{ user: User }>((req: RouteRequest) => req.method, 'authenticate')
+}
