@@ -149,13 +149,18 @@ export class Dispatcher {
       void this.#respondWithSession(transport, out, req, route, value)
       return
     }
+    this.#send(transport, out, req, route, value, undefined)
+  }
+
+  /** Sends the answer and finishes the request; a value that cannot be sent becomes an error response. */
+  #send<Out>(transport: Transport<unknown, Out>, out: Out, req: RequestBase, route: CompiledRoute, answer: unknown, cookie: string | undefined): void {
     try {
-      transport.send(out, req, value, undefined)
+      transport.send(out, req, answer, cookie)
     } catch (error) {
       void this.#fail(transport, out, req, route, error)
       return
     }
-    this.#finish(transport, out, req, value)
+    this.#finish(transport, out, req, answer)
   }
 
   // the session is saved before the headers go out, whatever the answer: data, stream, redirect or error
@@ -176,13 +181,7 @@ export class Dispatcher {
       await this.#fail(transport, out, req, route, error)
       return
     }
-    try {
-      transport.send(out, req, answer, cookie)
-    } catch (error) {
-      await this.#fail(transport, out, req, route, error)
-      return
-    }
-    this.#finish(transport, out, req, answer)
+    this.#send(transport, out, req, route, answer, cookie)
   }
 
   async #fail<Out>(transport: Transport<unknown, Out>, out: Out, req: RequestBase, route: CompiledRoute, error: unknown): Promise<void> {

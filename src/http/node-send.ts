@@ -1,13 +1,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http'
-import { Readable, pipeline } from 'node:stream'
-import { discardBody, headersWithCookie, JSON_TYPE, noBodyAllowed, TEXT_TYPE, toReply, type Reply, type StreamBody } from './reply.js'
-
-/** A stream body as a node Readable, whatever kind of stream or iterable it is. */
-export function toReadable(body: StreamBody): NodeJS.ReadableStream {
-  if (body instanceof ReadableStream) return Readable.fromWeb(body as import('node:stream/web').ReadableStream)
-  if (typeof (body as NodeJS.ReadableStream).pipe === 'function') return body as NodeJS.ReadableStream
-  return Readable.from(body as AsyncIterable<unknown>)
-}
+import { pipeline } from 'node:stream'
+import { discardBody, headersWithCookie, JSON_TYPE, noBodyAllowed, TEXT_TYPE, toReply, type Reply } from './reply.js'
+import { toReadable } from './stream-body.js'
 
 function isPlainData(value: object): boolean {
   const proto = Object.getPrototypeOf(value) as unknown

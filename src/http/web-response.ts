@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream'
-import { toReadable } from './node-send.js'
+import { toReadable } from './stream-body.js'
 import { discardBody, noBodyAllowed, type Reply } from './reply.js'
 
 /**
