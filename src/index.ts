@@ -1,5 +1,5 @@
 // Apps and routing
-export { App, createApp, type CloseOptions, type FetchHandler, type ListenOptions } from './http/app.js'
+export { App, createApp, type CloseOptions, type FetchHandler, type ListenOptions, type ListeningServer } from './http/app.js'
 export type { InProcessInit } from './http/in-process.js'
 export type { FetchInfo } from './http/web-transport.js'
 export type { AppOptions } from './http/app-options.js'

@@ -10,8 +10,7 @@ import type { App } from '../../src/index.js'
 export async function serveExample(app: App, name: string, hints: (where: string) => string[]): Promise<void> {
   const port = Number(process.env.PORT ?? 3000)
   const server = await app.listen({ port, host: process.env.HOST ?? '127.0.0.1' })
-  const address = server.address()
-  const where = typeof address === 'object' && address !== null ? `http://${address.address}:${address.port}` : String(address)
+  const where = server.url
   app.printRoutes()
   console.log(`\nroutechain ${name} listening on ${where}`)
   for (const hint of hints(where)) console.log(hint)

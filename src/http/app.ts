@@ -18,6 +18,14 @@ import type { RouteRequest } from './route-request.js'
 import { Tracer } from './trace.js'
 import { fetchHandler, type FetchInfo } from './web-transport.js'
 
+/** The `node:http` server {@link App.listen} resolves to, with the address it listens on. */
+export type ListeningServer = Server & {
+  /** The port it listens on: the one chosen when `listen()` asked for port 0. */
+  readonly port: number
+  /** Its base URL, `http://127.0.0.1:3000` (an IPv6 host in brackets), with no trailing slash. */
+  readonly url: string
+}
+
 /** Where to listen. */
 export interface ListenOptions {
   /** The TCP port; 0 picks a free one. @default 0 */
@@ -46,7 +54,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   readonly #options: ResolvedOptions
   readonly #tracer: Tracer | undefined
   readonly #sessions: SessionPhase | undefined
-  readonly #servers = new Set<Server>()
+  readonly #servers = new Set<ListeningServer>()
   #dispatcher: Dispatcher | undefined
   #handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined
   #fetch: FetchHandler | undefined
@@ -147,12 +155,15 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   }
 
   /**
-   * Builds the route table and listens. Resolves to the `node:http` server once it accepts connections.
-   * @example const server = await app.listen({ port: 3000, host: '127.0.0.1' })
+   * Builds the route table and listens. Resolves to the `node:http` server once it accepts connections, with
+   * the `port` it listens on (the chosen one after port 0) and its base `url`.
+   * @example
+   * const server = await app.listen({ port: 0 })
+   * await fetch(`${server.url}/health`)
    */
-  async listen(options: ListenOptions = {}): Promise<Server> {
+  async listen(options: ListenOptions = {}): Promise<ListeningServer> {
     const { port = 0, host = '127.0.0.1' } = options
-    const server = await startServer(this.handler, this.#options.timeouts, port, host)
+    const server = withAddress(await startServer(this.handler, this.#options.timeouts, port, host))
     this.#closing = false
     this.#servers.add(server)
     server.once('close', () => this.#servers.delete(server))
@@ -161,7 +172,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
 
   /** The port of the first server started by {@link App.listen}, handy after listening on port 0. */
   get port(): number | undefined {
-    for (const server of this.#servers) return (server.address() as AddressInfo | null)?.port
+    for (const server of this.#servers) return server.port
     return undefined
   }
 
@@ -185,6 +196,16 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
       notFound: () => this.#notFound,
     }))
   }
+}
+
+/** Adds `port` and `url` to a listening server, read once: a server's address does not change while it listens. */
+function withAddress(server: Server): ListeningServer {
+  const { address, port, family } = server.address() as AddressInfo
+  const host = family === 'IPv6' ? `[${address}]` : address
+  return Object.defineProperties(server, {
+    port: { value: port, enumerable: true },
+    url: { value: `http://${host}:${port}`, enumerable: true },
+  }) as ListeningServer
 }
 
 /**

@@ -2,7 +2,6 @@
 // over real HTTP (`node:http`, through undici), in-process with `app.request()`, and as a web-standard
 // handler with `app.fetch()`. Each gives the same normalised answer: status, headers (lower-case names, the
 // Set-Cookie lines kept apart as a list) and the body as text.
-import type { AddressInfo } from 'node:net'
 import { Client, request as undiciRequest, type Dispatcher } from 'undici'
 import type { App } from '../../src/index.js'
 import { within } from './async.js'
@@ -66,7 +65,7 @@ const nodeHttp: EntryPoint = {
   name: 'node:http',
   async open(app) {
     const server = await app.listen({ port: 0, host: '127.0.0.1' })
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const origin = server.url
     const client = new Client(origin)
     return {
       async send(req) {

@@ -1,6 +1,5 @@
 import { connect } from 'node:net'
 import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { request as undiciRequest, type Dispatcher } from 'undici'
 import type { App } from '../../src/index.js'
 
@@ -24,8 +23,7 @@ export interface TestServer {
 /** Starts an app on port 0 and returns helpers to call it with undici. */
 export async function serve(app: App): Promise<TestServer> {
   const server = await app.listen({ port: 0, host: '127.0.0.1' })
-  const { port } = server.address() as AddressInfo
-  const url = `http://127.0.0.1:${port}`
+  const { url } = server
   return {
     url,
     server,

@@ -3,7 +3,6 @@
 // from the environment, and server.js and client.js run as processes.
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -33,8 +32,7 @@ async function start(env: NodeJS.ProcessEnv, port = 0): Promise<Running> {
   const { lines, logger } = recordingLogger()
   const app = buildSecretsApp({ ring, token, vault, logger })
   const server = await app.listen({ port, host: '127.0.0.1' })
-  const bound = (server.address() as AddressInfo).port
-  return { url: `http://127.0.0.1:${bound}`, port: bound, vault, logLines: lines, close: () => app.close({ timeout: 1000 }) }
+  return { url: server.url, port: server.port, vault, logLines: lines, close: () => app.close({ timeout: 1000 }) }
 }
 
 /** What a client sent (after sealing) and what it got. */

@@ -290,6 +290,41 @@ handler.run()
 
 // ---------------------------------------------------------------------------------------------------------------------
 
+const listen = suite('App#listen')
+
+listen('resolves to the server with the port it chose and its url', async () => {
+  const app = createApp()
+  app.get('/where', () => 'here')
+  const server = await app.listen({ port: 0 })
+  try {
+    assert.ok(server.port > 0)
+    assert.is(server.port, (server.address() as AddressInfo).port)
+    assert.is(server.url, `http://127.0.0.1:${server.port}`)
+    assert.is(app.port, server.port)
+    const res = await request(`${server.url}/where`)
+    assert.is(await res.body.text(), 'here')
+  } finally {
+    await app.close()
+  }
+})
+
+listen('brackets an IPv6 host in the url', async () => {
+  const app = createApp()
+  app.get('/where', () => 'here')
+  const server = await app.listen({ port: 0, host: '::1' })
+  try {
+    assert.is(server.url, `http://[::1]:${server.port}`)
+    const res = await request(`${server.url}/where`)
+    assert.is(await res.body.text(), 'here')
+  } finally {
+    await app.close()
+  }
+})
+
+listen.run()
+
+// ---------------------------------------------------------------------------------------------------------------------
+
 const close = suite('App#close')
 
 function slowApp(): { app: App; entered: Promise<void>; release: () => void } {
