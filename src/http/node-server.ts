@@ -10,6 +10,9 @@ export async function startServer(
   // a headersTimeout of a few seconds, so look four times per headersTimeout, at most once a second
   const connectionsCheckingInterval = Math.max(25, Math.min(1000, Math.floor(headersTimeout / 4)))
   const server = createServer({ headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval }, handler)
+  // maxHeaderSize (16 KiB) bounds the headers; node's count limit on top of it drops headers past the
+  // thousandth without a word on Node 20 (and answers 431 on 22+), so lift it and let the size decide
+  server.maxHeadersCount = 0
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {
