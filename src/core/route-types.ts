@@ -1,73 +1,115 @@
 import type { Params } from './params.js'
 import type { MatchedRequest } from '../http/route-request.js'
-import type { Step } from './step.js'
+import type { Step, StepAddingNothing } from './step.js'
 
-/** The request a route's first step receives: params from the full path, plus the router's context. */
-type In<Path extends string, Ctx> = MatchedRequest<Params<Path>> & Ctx
-
-/** The type-only key under which a router carries its context and mount prefix. */
+/** The type-only key under which a router carries its types. */
 export declare const routerTypes: unique symbol
 
-/** What a router's route methods need to know of it: its context and its mount prefix. */
+/**
+ * What a router's typed methods know of it. `widened` is the router's own type with `added` in its context:
+ * the `use()` signatures put what their steps add into `added` and read `widened` back, so a Router gets a
+ * Router and an App an App.
+ */
 export interface RouterTypes {
   readonly ctx: object
   readonly prefix: string
+  /** Holds, as a parameter so that subclasses may widen it, the request the router's `use()` steps receive. */
+  readonly useWith: (req: never) => void
+  readonly added: object
+  readonly widened: unknown
 }
 
-/** A router as its route methods see it: anything carrying {@link RouterTypes}. */
+/** A router as its typed methods see it: anything carrying {@link RouterTypes}. */
 export interface Typed {
   readonly [routerTypes]?: RouterTypes
 }
 
-type CtxOf<R extends Typed> = NonNullable<R[typeof routerTypes]>['ctx']
-type PrefixOf<R extends Typed> = NonNullable<R[typeof routerTypes]>['prefix']
+type TypesOf<R extends Typed> = NonNullable<R[typeof routerTypes]>
+type RouteIn<R extends Typed, P extends string> = MatchedRequest<Params<`${TypesOf<R>['prefix']}${P}`>> & TypesOf<R>['ctx']
+type UseIn<R extends Typed> = Parameters<TypesOf<R>['useWith']>[0]
+type Widened<R extends Typed, A extends object> = TypesOf<R> & { readonly added: A } extends { readonly widened: infer W } ? W : never
+/** Nine or more steps: the untyped overload takes no shorter list, so a mistake in a shorter chain is reported against the overload with its own length (TypeScript 7 reports the last overload that fits the count). */
+type NineOrMore<S> = [S, S, S, S, S, S, S, S, S, ...S[]]
+/** A step after others that added `Before`: it sees those fields and adds `A`. */
+type Then<Req, Before, A extends object> = Step<Req & NoInfer<Before>, A>
 
 /**
- * Registers a route: `Lead` is what comes before the path (nothing, or the method for `route()`).
- * Each overload threads what a step adds into the request of the steps after it; past eight steps the
- * chain is still checked against the route's request, without tracking additions.
+ * Registers a route: `Lead` is what comes before the path (nothing, or the method for `route()`). Each
+ * overload threads what a step adds into the request of the steps after it, up to eight steps; a longer
+ * chain takes only steps that add nothing ({@link StepAddingNothing}).
  */
 export interface AddRoute<R extends Typed, Lead extends unknown[]> {
-  <P extends string, A1 extends object = {}>(
-    ...args: [...Lead, path: P, s1: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>>, A1>]
-  ): R
+  <P extends string, A1 extends object = {}>(...args: [...Lead, path: P, s1: Step<RouteIn<R, P>, A1>]): R
   <P extends string, A1 extends object = {}, A2 extends object = {}>(
-    ...args: [...Lead, path: P, s1: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>>, A1>, s2: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1>, A2>]
+    ...args: [...Lead, path: P, s1: Step<RouteIn<R, P>, A1>, s2: Then<RouteIn<R, P>, A1, A2>]
   ): R
   <P extends string, A1 extends object = {}, A2 extends object = {}, A3 extends object = {}>(
-    ...args: [...Lead, path: P, s1: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>>, A1>, s2: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1>, A2>,
-      s3: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2>, A3>]
+    ...args: [...Lead, path: P, s1: Step<RouteIn<R, P>, A1>, s2: Then<RouteIn<R, P>, A1, A2>, s3: Then<RouteIn<R, P>, A1 & A2, A3>]
   ): R
   <P extends string, A1 extends object = {}, A2 extends object = {}, A3 extends object = {}, A4 extends object = {}>(
-    ...args: [...Lead, path: P, s1: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>>, A1>, s2: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1>, A2>,
-      s3: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2>, A3>, s4: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2 & A3>, A4>]
+    ...args: [...Lead, path: P, s1: Step<RouteIn<R, P>, A1>, s2: Then<RouteIn<R, P>, A1, A2>, s3: Then<RouteIn<R, P>, A1 & A2, A3>,
+      s4: Then<RouteIn<R, P>, A1 & A2 & A3, A4>]
   ): R
   <P extends string, A1 extends object = {}, A2 extends object = {}, A3 extends object = {}, A4 extends object = {},
     A5 extends object = {}>(
-    ...args: [...Lead, path: P, s1: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>>, A1>, s2: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1>, A2>,
-      s3: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2>, A3>, s4: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2 & A3>, A4>,
-      s5: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2 & A3 & A4>, A5>]
+    ...args: [...Lead, path: P, s1: Step<RouteIn<R, P>, A1>, s2: Then<RouteIn<R, P>, A1, A2>, s3: Then<RouteIn<R, P>, A1 & A2, A3>,
+      s4: Then<RouteIn<R, P>, A1 & A2 & A3, A4>, s5: Then<RouteIn<R, P>, A1 & A2 & A3 & A4, A5>]
   ): R
   <P extends string, A1 extends object = {}, A2 extends object = {}, A3 extends object = {}, A4 extends object = {},
     A5 extends object = {}, A6 extends object = {}>(
-    ...args: [...Lead, path: P, s1: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>>, A1>, s2: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1>, A2>,
-      s3: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2>, A3>, s4: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2 & A3>, A4>,
-      s5: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2 & A3 & A4>, A5>, s6: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2 & A3 & A4 & A5>, A6>]
+    ...args: [...Lead, path: P, s1: Step<RouteIn<R, P>, A1>, s2: Then<RouteIn<R, P>, A1, A2>, s3: Then<RouteIn<R, P>, A1 & A2, A3>,
+      s4: Then<RouteIn<R, P>, A1 & A2 & A3, A4>, s5: Then<RouteIn<R, P>, A1 & A2 & A3 & A4, A5>,
+      s6: Then<RouteIn<R, P>, A1 & A2 & A3 & A4 & A5, A6>]
   ): R
   <P extends string, A1 extends object = {}, A2 extends object = {}, A3 extends object = {}, A4 extends object = {},
     A5 extends object = {}, A6 extends object = {}, A7 extends object = {}>(
-    ...args: [...Lead, path: P, s1: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>>, A1>, s2: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1>, A2>,
-      s3: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2>, A3>, s4: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2 & A3>, A4>,
-      s5: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2 & A3 & A4>, A5>, s6: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2 & A3 & A4 & A5>, A6>,
-      s7: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2 & A3 & A4 & A5 & A6>, A7>]
+    ...args: [...Lead, path: P, s1: Step<RouteIn<R, P>, A1>, s2: Then<RouteIn<R, P>, A1, A2>, s3: Then<RouteIn<R, P>, A1 & A2, A3>,
+      s4: Then<RouteIn<R, P>, A1 & A2 & A3, A4>, s5: Then<RouteIn<R, P>, A1 & A2 & A3 & A4, A5>,
+      s6: Then<RouteIn<R, P>, A1 & A2 & A3 & A4 & A5, A6>, s7: Then<RouteIn<R, P>, A1 & A2 & A3 & A4 & A5 & A6, A7>]
   ): R
   <P extends string, A1 extends object = {}, A2 extends object = {}, A3 extends object = {}, A4 extends object = {},
     A5 extends object = {}, A6 extends object = {}, A7 extends object = {}, A8 extends object = {}>(
-    ...args: [...Lead, path: P, s1: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>>, A1>, s2: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1>, A2>,
-      s3: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2>, A3>, s4: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2 & A3>, A4>,
-      s5: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2 & A3 & A4>, A5>, s6: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2 & A3 & A4 & A5>, A6>,
-      s7: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2 & A3 & A4 & A5 & A6>, A7>,
-      s8: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>> & NoInfer<A1 & A2 & A3 & A4 & A5 & A6 & A7>, A8>]
+    ...args: [...Lead, path: P, s1: Step<RouteIn<R, P>, A1>, s2: Then<RouteIn<R, P>, A1, A2>, s3: Then<RouteIn<R, P>, A1 & A2, A3>,
+      s4: Then<RouteIn<R, P>, A1 & A2 & A3, A4>, s5: Then<RouteIn<R, P>, A1 & A2 & A3 & A4, A5>,
+      s6: Then<RouteIn<R, P>, A1 & A2 & A3 & A4 & A5, A6>, s7: Then<RouteIn<R, P>, A1 & A2 & A3 & A4 & A5 & A6, A7>,
+      s8: Then<RouteIn<R, P>, A1 & A2 & A3 & A4 & A5 & A6 & A7, A8>]
   ): R
-  <P extends string>(...args: [...Lead, path: P, ...steps: Step<In<`${PrefixOf<R>}${P}`, CtxOf<R>>>[]]): R
+  <P extends string>(...args: [...Lead, path: P, ...steps: NineOrMore<StepAddingNothing<RouteIn<R, P>>>]): R
+}
+
+/**
+ * Adds `use()` steps: the router comes back typed with what they add, up to eight steps in one call; a longer
+ * call takes only steps that add nothing.
+ */
+export interface AddUse<R extends Typed> {
+  <A1 extends object = {}>(s1: Step<UseIn<R>, A1>): Widened<R, A1>
+  <A1 extends object = {}, A2 extends object = {}>(s1: Step<UseIn<R>, A1>, s2: Then<UseIn<R>, A1, A2>): Widened<R, A1 & A2>
+  <A1 extends object = {}, A2 extends object = {}, A3 extends object = {}>(
+    s1: Step<UseIn<R>, A1>, s2: Then<UseIn<R>, A1, A2>, s3: Then<UseIn<R>, A1 & A2, A3>,
+  ): Widened<R, A1 & A2 & A3>
+  <A1 extends object = {}, A2 extends object = {}, A3 extends object = {}, A4 extends object = {}>(
+    s1: Step<UseIn<R>, A1>, s2: Then<UseIn<R>, A1, A2>, s3: Then<UseIn<R>, A1 & A2, A3>, s4: Then<UseIn<R>, A1 & A2 & A3, A4>,
+  ): Widened<R, A1 & A2 & A3 & A4>
+  <A1 extends object = {}, A2 extends object = {}, A3 extends object = {}, A4 extends object = {}, A5 extends object = {}>(
+    s1: Step<UseIn<R>, A1>, s2: Then<UseIn<R>, A1, A2>, s3: Then<UseIn<R>, A1 & A2, A3>, s4: Then<UseIn<R>, A1 & A2 & A3, A4>,
+    s5: Then<UseIn<R>, A1 & A2 & A3 & A4, A5>,
+  ): Widened<R, A1 & A2 & A3 & A4 & A5>
+  <A1 extends object = {}, A2 extends object = {}, A3 extends object = {}, A4 extends object = {}, A5 extends object = {},
+    A6 extends object = {}>(
+    s1: Step<UseIn<R>, A1>, s2: Then<UseIn<R>, A1, A2>, s3: Then<UseIn<R>, A1 & A2, A3>, s4: Then<UseIn<R>, A1 & A2 & A3, A4>,
+    s5: Then<UseIn<R>, A1 & A2 & A3 & A4, A5>, s6: Then<UseIn<R>, A1 & A2 & A3 & A4 & A5, A6>,
+  ): Widened<R, A1 & A2 & A3 & A4 & A5 & A6>
+  <A1 extends object = {}, A2 extends object = {}, A3 extends object = {}, A4 extends object = {}, A5 extends object = {},
+    A6 extends object = {}, A7 extends object = {}>(
+    s1: Step<UseIn<R>, A1>, s2: Then<UseIn<R>, A1, A2>, s3: Then<UseIn<R>, A1 & A2, A3>, s4: Then<UseIn<R>, A1 & A2 & A3, A4>,
+    s5: Then<UseIn<R>, A1 & A2 & A3 & A4, A5>, s6: Then<UseIn<R>, A1 & A2 & A3 & A4 & A5, A6>,
+    s7: Then<UseIn<R>, A1 & A2 & A3 & A4 & A5 & A6, A7>,
+  ): Widened<R, A1 & A2 & A3 & A4 & A5 & A6 & A7>
+  <A1 extends object = {}, A2 extends object = {}, A3 extends object = {}, A4 extends object = {}, A5 extends object = {},
+    A6 extends object = {}, A7 extends object = {}, A8 extends object = {}>(
+    s1: Step<UseIn<R>, A1>, s2: Then<UseIn<R>, A1, A2>, s3: Then<UseIn<R>, A1 & A2, A3>, s4: Then<UseIn<R>, A1 & A2 & A3, A4>,
+    s5: Then<UseIn<R>, A1 & A2 & A3 & A4, A5>, s6: Then<UseIn<R>, A1 & A2 & A3 & A4 & A5, A6>,
+    s7: Then<UseIn<R>, A1 & A2 & A3 & A4 & A5 & A6, A7>, s8: Then<UseIn<R>, A1 & A2 & A3 & A4 & A5 & A6 & A7, A8>,
+  ): Widened<R, A1 & A2 & A3 & A4 & A5 & A6 & A7 & A8>
+  (...steps: NineOrMore<StepAddingNothing<UseIn<R>>>): R
 }

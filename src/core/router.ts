@@ -3,14 +3,10 @@ import type { AnyStep } from './chain.js'
 import { configError } from '../errors.js'
 import type { Params } from './params.js'
 import type { MatchedRequest } from '../http/route-request.js'
-import type { AddRoute, routerTypes } from './route-types.js'
-import type { Step } from './step.js'
+import type { AddRoute, AddUse, RouterTypes, routerTypes } from './route-types.js'
 
 /** An HTTP method name, upper case. Any method `node:http` parses is accepted. */
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | (string & {})
-
-/** The request a router's `use` steps receive: the prefix's params and the router's context. */
-type UseRequest<Ctx extends object, Prefix extends string> = MatchedRequest<Params<Prefix>> & Ctx
 
 /** One route as registered on a router, before mounting. */
 export interface RouteDefinition {
@@ -28,6 +24,16 @@ export interface RouterState {
   frozen: boolean
   /** Set for an App, which cannot be mounted: its own options and handlers would be ignored there. */
   isApp: boolean
+}
+
+/** A router's types: its context and prefix, the request its `use()` steps get, and itself widened by `added`. */
+export interface RouterTyping<Ctx extends object, Prefix extends string> extends RouterTypes {
+  readonly ctx: Ctx
+  readonly prefix: Prefix
+  readonly useWith: (req: MatchedRequest<Params<Prefix>> & Ctx) => void
+  readonly mountedWith: (params: Params<Prefix>, ctx: Ctx) => void
+  readonly added: {}
+  readonly widened: Router<Ctx & this['added'], Prefix>
 }
 
 /** The key under which a router exposes its state to the app that mounts it. */
@@ -82,7 +88,7 @@ function checkPrefix(prefix: string): string {
 export class Router<Ctx extends object = {}, Prefix extends string = ''> {
   readonly #state: RouterState = { uses: [], routes: [], mounts: [], frozen: false, isApp: false }
   /** Type-level only: the context and mount prefix the route methods type requests with. */
-  declare readonly [routerTypes]?: { ctx: Ctx; prefix: Prefix; mountedWith: (params: Params<Prefix>, ctx: Ctx) => void }
+  declare readonly [routerTypes]?: RouterTyping<Ctx, Prefix>
 
   /** The router's routes, steps and mounts, read by the app that serves it; the key is not exported, so steps cannot reach it. */
   get [routerState](): RouterState {
@@ -90,35 +96,16 @@ export class Router<Ctx extends object = {}, Prefix extends string = ''> {
   }
 
   /**
-   * Adds steps that run before every route of this router and of the routers mounted in it, whenever those
-   * are added; they never run for routes of other routers. Returns the router, typed with what the steps
-   * add (`defineStep`), so keep the result to see it: `const app = createApp().use(authenticate)`.
+   * Mounts a new router under a prefix and lets `build` fill it; its routes see the prefix's params typed.
+   * @example app.mount('/users/:userId', (users) => users.get('/posts/:postId', (req) => req.params.userId))
    */
-  use<A1 extends object = {}>(s1: Step<UseRequest<Ctx, Prefix>, A1>): Router<Ctx & A1, Prefix>
-  use<A1 extends object = {}, A2 extends object = {}>(
-    s1: Step<UseRequest<Ctx, Prefix>, A1>, s2: Step<UseRequest<Ctx, Prefix> & NoInfer<A1>, A2>,
-  ): Router<Ctx & A1 & A2, Prefix>
-  use<A1 extends object = {}, A2 extends object = {}, A3 extends object = {}>(
-    s1: Step<UseRequest<Ctx, Prefix>, A1>, s2: Step<UseRequest<Ctx, Prefix> & NoInfer<A1>, A2>,
-    s3: Step<UseRequest<Ctx, Prefix> & NoInfer<A1 & A2>, A3>,
-  ): Router<Ctx & A1 & A2 & A3, Prefix>
-  use(...steps: Step<UseRequest<Ctx, Prefix>>[]): this
-  use(...steps: unknown[]): unknown {
-    this.#mutable('use()')
-    this.#state.uses.push(...checkSteps('use()', steps))
-    return this
-  }
-
+  mount<P extends string>(prefix: P, build: (router: Router<Ctx, `${Prefix}${P}`>) => void): this
+  // TypeScript 7 reports only the last overload when none fits: this one says which params or context are missing
   /**
    * Mounts a router under a prefix (which may hold params). A router may be mounted in several places; one
    * that declares prefix params or context fits only where the mount provides them.
    */
   mount<P extends string>(prefix: P, router: Mountable<Params<`${Prefix}${P}`>, Ctx>): this
-  /**
-   * Mounts a new router under a prefix and lets `build` fill it; its routes see the prefix's params typed.
-   * @example app.mount('/users/:userId', (users) => users.get('/posts/:postId', (req) => req.params.userId))
-   */
-  mount<P extends string>(prefix: P, build: (router: Router<Ctx, `${Prefix}${P}`>) => void): this
   mount(prefix: string, target: Mountable<never, never> | ((router: never) => void)): this {
     this.#mutable('mount()')
     const normalised = checkPrefix(prefix)
@@ -137,6 +124,12 @@ export class Router<Ctx extends object = {}, Prefix extends string = ''> {
       configError(`mount("${prefix}", …) was given an App: mount a Router instead (an app's onError, notFound and options would be ignored there)`)
     }
     this.#state.mounts.push({ prefix: normalised, router: child[routerState] })
+    return this
+  }
+
+  #use(steps: readonly unknown[]): this {
+    this.#mutable('use()')
+    this.#state.uses.push(...checkSteps('use()', steps))
     return this
   }
 
@@ -163,6 +156,9 @@ export class Router<Ctx extends object = {}, Prefix extends string = ''> {
         value: function (this: Router, path: unknown, ...steps: unknown[]) { return this.#addRoute([method], path, steps) },
       })
     }
+    Object.defineProperty(this.prototype, 'use', {
+      value: function (this: Router, ...steps: unknown[]) { return this.#use(steps) },
+    })
     Object.defineProperty(this.prototype, 'all', {
       value: function (this: Router, path: unknown, ...steps: unknown[]) { return this.#addRoute(METHODS, path, steps) },
     })
@@ -177,6 +173,14 @@ export class Router<Ctx extends object = {}, Prefix extends string = ''> {
 }
 
 export interface Router<Ctx extends object = {}, Prefix extends string = ''> {
+  /**
+   * Adds steps that run before every route of this router and of the routers mounted in it, whenever those
+   * are added; they never run for routes of other routers. On an App they run before every route, and before
+   * the 404, 405 and OPTIONS answers. Returns the router typed with what the steps add (`defineStep`), so keep
+   * the result: `const app = createApp().use(authenticate)` types `req.user` on every route. Up to eight steps
+   * per call are typed; a longer call takes only steps that add nothing.
+   */
+  use: AddUse<this>
   /** Adds a GET route (which also answers HEAD, without a body, unless a HEAD route is given). */
   get: AddRoute<this, []>
   /** Adds a POST route. */

@@ -8,7 +8,11 @@ import type { RouteRequest } from '../http/route-request.js'
  */
 export type Next = () => Promise<Reply>
 
-declare const adds: unique symbol
+/** The type-only key under which a step carries what it adds. */
+export declare const adds: unique symbol
+
+/** The request a step that adds `Adds` receives: the fields it adds are there to set, not yet to read. */
+type StepRequest<Req, Adds extends object> = {} extends Adds ? Req : Req & Partial<NoInfer<Adds>>
 
 /**
  * A step in a chain: called as `step(req, next)`, it returns a response, `undefined` to let the chain go on,
@@ -16,9 +20,23 @@ declare const adds: unique symbol
  * declare it with {@link defineStep}.
  */
 export interface Step<Req = RouteRequest, Adds extends object = {}> {
-  (req: Req & Partial<NoInfer<Adds>>, next: Next): unknown
+  (req: StepRequest<Req, Adds>, next: Next): unknown
   /** Type-level only: what this step adds to the request. Never present at run time. */
   readonly [adds]?: Adds
+}
+
+/**
+ * What a step past the eighth of one call may add: nothing. A route or a `use()` call threads what its first
+ * eight steps add into the steps after them; past eight, a step that adds fields is a type error rather than
+ * additions silently lost. Split such a chain: a `use()` on a router, or a router mounted with its own steps.
+ */
+export type AtMostEightStepsAddFields = { readonly [field: string]: never }
+
+/** A step that adds nothing to the request: what a call longer than eight steps takes. */
+export interface StepAddingNothing<Req> {
+  (req: Req, next: Next): unknown
+  /** Type-level only: a step that adds fields does not fit here. */
+  readonly [adds]?: AtMostEightStepsAddFields
 }
 
 /** The function a step runs, as {@link defineStep} takes it. */

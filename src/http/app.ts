@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net'
 import type { AnyStep } from '../core/chain.js'
 import { formatRoutes } from '../core/route-text.js'
 import type { RouteEntry } from '../core/route-table.js'
-import { Router, routerState } from '../core/router.js'
+import { Router, routerState, type RouterTyping } from '../core/router.js'
 import type { Step } from '../core/step.js'
+import type { routerTypes } from '../core/route-types.js'
 import { configError } from '../errors.js'
 import { SessionPhase } from '../session/phase.js'
 import { resolveOptions, type AppOptions, type ResolvedOptions } from './app-options.js'
@@ -17,6 +18,12 @@ import { text } from './reply.js'
 import type { RouteRequest } from './route-request.js'
 import { Tracer } from './trace.js'
 import { fetchHandler, type FetchInfo } from './web-transport.js'
+
+/** An App's types: its `use()` steps see requests no route matched too, and what they add widens the App. */
+export interface AppTyping<Ctx extends object> extends RouterTyping<Ctx, ''> {
+  readonly useWith: (req: RouteRequest & Ctx) => void
+  readonly widened: App<Ctx & this['added']>
+}
 
 /** The `node:http` server {@link App.listen} resolves to, with the address it listens on. */
 export type ListeningServer = Server & {
@@ -76,22 +83,8 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
       : new SessionPhase(options.session, resolved.logger, tracer === undefined ? noNote : (req, line) => tracer.note(req, line))
   }
 
-  /**
-   * Adds steps that run before every route, and before the 404, 405 and OPTIONS answers. Returns the app,
-   * typed with what the steps add: `const app = createApp().use(authenticate)` types `req.user` everywhere.
-   */
-  override use<A1 extends object = {}>(s1: Step<RouteRequest & Ctx, A1>): App<Ctx & A1>
-  override use<A1 extends object = {}, A2 extends object = {}>(
-    s1: Step<RouteRequest & Ctx, A1>, s2: Step<RouteRequest & Ctx & NoInfer<A1>, A2>,
-  ): App<Ctx & A1 & A2>
-  override use<A1 extends object = {}, A2 extends object = {}, A3 extends object = {}>(
-    s1: Step<RouteRequest & Ctx, A1>, s2: Step<RouteRequest & Ctx & NoInfer<A1>, A2>,
-    s3: Step<RouteRequest & Ctx & NoInfer<A1 & A2>, A3>,
-  ): App<Ctx & A1 & A2 & A3>
-  override use(...steps: Step<RouteRequest & Ctx>[]): this
-  override use(...steps: unknown[]): unknown {
-    return super.use(...(steps as [never]))
-  }
+  /** Type-level only: an App's `use()` steps also run before 404, 405 and OPTIONS, and it widens to an App. */
+  declare readonly [routerTypes]?: AppTyping<Ctx>
 
   /**
    * Sets the error handler. It runs for every error response: a step that threw or returned an error, a chain

@@ -250,7 +250,9 @@ verbs('routes each method to its own steps', async () => {
 
 verbs('refuses a route with no steps', () => {
   const r = new Router()
+  // @ts-expect-error: a call with no step is a type error too; JavaScript callers get this one
   throwsConfig(() => r.get('/x'), /route GET \/x needs at least one step/)
+  // @ts-expect-error: a call with no step is a type error too; JavaScript callers get this one
   throwsConfig(() => r.post('/x'), /route POST \/x needs at least one step/)
 })
 
@@ -302,6 +304,7 @@ all('answers every method, including ones without a verb helper', async () => {
 })
 
 all('refuses a route with no steps', () => {
+  // @ts-expect-error: a call with no step is a type error too; JavaScript callers get this one
   throwsConfig(() => new Router().all('/x'), /needs at least one step/)
 })
 
@@ -352,6 +355,7 @@ route('refuses an empty method list', () => {
 
 route('checks steps and path like the verb helpers', () => {
   const r = new Router()
+  // @ts-expect-error: a call with no step is a type error too; JavaScript callers get this one
   throwsConfig(() => r.route('GET', '/x'), /route GET \/x needs at least one step/)
   throwsConfig(() => r.route(['GET', 'POST'], '/x', null as never), /route \[GET, POST\] \/x: step 1 is a object, not a function/)
   throwsConfig(() => r.route('GET', 'x', () => 'x'), /a route path must be a string starting with '\/'/)
@@ -396,6 +400,7 @@ use('lets a plain use step answer early, so later steps do not run', async () =>
 
 use('refuses no steps and non-function steps', () => {
   const r = new Router()
+  // @ts-expect-error: a call with no step is a type error too; JavaScript callers get this one
   throwsConfig(() => r.use(), /use\(\) needs at least one step/)
   throwsConfig(() => r.use('x' as never), /use\(\): step 1 is a string, not a function/)
 })

@@ -146,3 +146,31 @@ createApp().mount('/a/:b', plain)
   // @ts-expect-error the name comes first, then the step
   defineStep<{ user: User }>((req: RouteRequest) => req.method, 'authenticate')
 }
+
+// Long chains (#13): eight steps in one call thread what each adds; past eight, a step that adds fields is a
+// type error rather than additions silently lost, and steps that add nothing may go on without limit.
+{
+  const one = defineStep<{ one: 1 }>('one', (req) => { req.one = 1 })
+  const two = defineStep<{ two: 2 }>('two', (req) => { req.two = 2 })
+  const three = defineStep<{ three: 3 }>('three', (req) => { req.three = 3 })
+  const four = defineStep<{ four: 4 }>('four', (req) => { req.four = 4 })
+  const pass = (_req: RouteRequest) => undefined
+  const app = createApp()
+  app.get('/eight', one, pass, two, pass, three, pass, four, (req) => req.one + req.two + req.three + req.four)
+  app.get('/nine', pass, pass, pass, pass, pass, pass, pass, pass, (req) => req.params)
+  app.get('/twelve/:id', pass, pass, pass, pass, pass, pass, pass, pass, pass, pass, pass, (req) => req.params.id)
+  // @ts-expect-error a ninth step cannot see what the first added: the call says so instead of dropping the type
+  app.get('/nine', one, pass, pass, pass, pass, pass, pass, pass, (req) => req.one)
+
+  // use() types up to eight steps too, and gives back an App from an App and a Router from a Router
+  const typed = createApp().use(one, two, three, four)
+  typed.get('/all', (req) => req.one + req.two + req.three + req.four)
+  expectType<Equal<ReturnType<typeof typed.listen>, ReturnType<typeof app.listen>>>()
+  const router = new Router().use(one, pass, two, pass, three, pass, four, pass)
+  router.get('/all', (req) => req.one + req.two + req.three + req.four)
+  // @ts-expect-error a Router widened by use() is still a Router: it has no listen()
+  router.listen()
+  new Router().use(pass, pass, pass, pass, pass, pass, pass, pass, pass, pass)
+  // @ts-expect-error a use() call past eight steps takes only steps that add nothing
+  new Router().use(pass, pass, pass, pass, pass, pass, pass, pass, one)
+}

@@ -1,0 +1,30 @@
+// Mistakes a user makes, each followed by the words its type error must contain under every TypeScript the
+// project supports (tests/types/messages.test.ts compiles this file with each). Not part of the build.
+import { createApp, defineStep, Router, type RouteRequest } from '../../../src/index.js'
+
+interface User { name: string }
+const authenticate = defineStep<{ user: User }>('authenticate', (req) => { req.user = { name: 'alice' } })
+const needsUser = (req: RouteRequest & { user: User }) => req.user.name
+const pass = (_req: RouteRequest) => undefined
+const app = createApp()
+
+const users = new Router<{}, '/users/:userId'>()
+users.get('/posts', (req) => req.params.userId)
+// error: Property 'userId' is missing
+app.mount('/people/:id', users)
+
+const inbox = new Router<{ user: User }>()
+// error: Property 'user' is missing
+app.mount('/inbox', inbox)
+
+// error: Property 'user' is missing
+app.get('/order', needsUser, authenticate)
+
+// error: Property 'slug' does not exist on type '{ id: string; }'
+app.get('/post/:id', authenticate, pass, (req) => req.params.slug)
+
+// error: AtMostEightStepsAddFields
+app.get('/long', authenticate, pass, pass, pass, pass, pass, pass, pass, (req) => req.user.name)
+
+// error: AtMostEightStepsAddFields
+app.use(pass, pass, pass, pass, pass, pass, pass, pass, authenticate)
