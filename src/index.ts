@@ -34,6 +34,9 @@ export { NaClCookieStorage, type NaClCookieOptions } from './session/nacl.js'
 export { SimpleCookieStorage } from './session/simple.js'
 export { MemoryStorage, type MemoryStorageOptions } from './session/memory.js'
 export { RedisStorage, type RedisClientLike, type RedisStorageOptions } from './session/redis.js'
+export {
+  MemoryRevocations, RedisRevocations, type MemoryRevocationsOptions, type RedisRevocationsOptions, type RevocationList,
+} from './session/revocation.js'
 export { generateKey, type KeyInput } from './session/keys.js'
 
 // Sealed secrets

@@ -2,6 +2,7 @@ import { configError, RoutechainError } from '../errors.js'
 import { HttpError } from '../http/http-error.js'
 import type { Logger } from '../util/logger.js'
 import { readCookie, resolveCookie, serializeCookie, type CookieOptions } from './cookie.js'
+import { checkRevocations, RevocableStorage, type RevocationList } from './revocation.js'
 import { emptyData, ownData, Session, type SessionState } from './session.js'
 import { SessionGoneError, UNKNOWN_CREATED, type SessionStorage, type StoredSession } from './storage.js'
 
@@ -15,6 +16,13 @@ export interface SessionOptions {
   maxAge?: number | null
   /** Sliding lifetime in seconds since the session was last saved; unset for none. */
   idleTimeout?: number
+  /**
+   * Opt-in for cookie storages, which cannot forget a cookie: each session carries a random id, and logout
+   * (`invalidate()`) and `regenerate()` revoke it here, so a copied cookie stops loading. Costs one lookup per
+   * request that loads a session. Needs `maxAge` or `idleTimeout`, which bound how long an id is kept.
+   * @example revocations: new RedisRevocations(redis)
+   */
+  revocations?: RevocationList
 }
 
 /** What one request holds of its session. */
@@ -81,15 +89,23 @@ export class SessionPhase {
   readonly #note: (req: object, text: string) => void
 
   constructor(options: SessionOptions, logger: Logger, note: (req: object, text: string) => void) {
-    if (options === null || typeof options !== 'object') configError('the session option takes { storage, cookie?, maxAge?, idleTimeout? }')
+    if (options === null || typeof options !== 'object') configError('the session option takes { storage, cookie?, maxAge?, idleTimeout?, revocations? }')
     const { storage } = options
     if (storage === null || typeof storage !== 'object' || typeof storage.load !== 'function' || typeof storage.save !== 'function') {
       configError('session.storage must be a session storage, e.g. new EncryptedCookieStorage(process.env.SESSION_KEY)')
     }
-    this.#storage = storage
     this.#cookie = resolveCookie(options.cookie)
     this.#maxAge = options.maxAge === null ? undefined : checkSeconds('maxAge', options.maxAge ?? 7 * 24 * 3600)
     this.#idle = options.idleTimeout === undefined ? undefined : checkSeconds('idleTimeout', options.idleTimeout)
+    if (options.revocations === undefined) {
+      this.#storage = storage
+    } else {
+      const list = checkRevocations(options.revocations, storage)
+      if (this.#maxAge === undefined && this.#idle === undefined) {
+        configError('session.revocations needs maxAge or idleTimeout: a revoked id is kept as long as a copied cookie could load, which without either is forever')
+      }
+      this.#storage = new RevocableStorage(storage, list, (stored) => this.#lifeLeft(stored, SECONDS()))
+    }
     this.#logger = logger
     this.#note = note
     storage.attach?.({ cookieName: this.#cookie.name, warn: (message) => logger.warn(message) })
@@ -173,6 +189,14 @@ export class SessionPhase {
     const maxAge = stored.maxAge ?? this.#maxAge
     if (maxAge !== undefined && stored.created + maxAge <= now) return true
     return this.#idle !== undefined && (stored.accessed ?? stored.created) + this.#idle <= now
+  }
+
+  /** Seconds until a cookie holding this session no longer loads, by its absolute and idle lifetimes. */
+  #lifeLeft(stored: StoredSession, now: number): number {
+    const maxAge = stored.maxAge ?? this.#maxAge
+    const absolute = maxAge === undefined ? Number.POSITIVE_INFINITY : stored.created + maxAge - now
+    const idle = this.#idle === undefined ? Number.POSITIVE_INFINITY : (stored.accessed ?? stored.created) + this.#idle - now
+    return Math.min(absolute, idle)
   }
 
   /** Whether the request opened a session that has not been committed yet. */

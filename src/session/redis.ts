@@ -1,14 +1,9 @@
-import { configError, RoutechainError } from '../errors.js'
+import { RoutechainError } from '../errors.js'
+import { redisCommand, type RedisClientLike, type RedisCommand } from './redis-command.js'
 import { mergeChanges, newSessionId, plausibleId } from './server-side.js'
 import { decodePayload, encodePayload, SessionGoneError, type SaveOptions, type SessionStorage, type StorageContext, type StoredSession } from './storage.js'
 
-/**
- * A Redis client routechain can use: node-redis (`createClient()` from `redis`, which has `sendCommand`) or
- * ioredis (`new Redis()`, which has `call`). routechain sends only GET, SET, DEL and EVAL.
- */
-export type RedisClientLike =
-  | { sendCommand(args: string[]): Promise<unknown> }
-  | { call(command: string, ...args: string[]): Promise<unknown> }
+export type { RedisClientLike } from './redis-command.js'
 
 /** Options for {@link RedisStorage}. */
 export interface RedisStorageOptions {
@@ -33,28 +28,19 @@ const ATTEMPTS = 5
 /**
  * Sessions in Redis, a random 128-bit id in the cookie, compatible with aiohttp_session's RedisStorage: key
  * `<cookie name>_<id>`, the same JSON payload, a TTL from the session's lifetime. Processes and machines
- * sharing one Redis share sessions, a Python aiohttp service included.
+ * sharing one Redis share sessions, a Python aiohttp service included. It sends only GET, SET, DEL and EVAL.
  *
  * @example
  * const redis = createClient({ url: process.env.REDIS_URL }); await redis.connect()
  * createApp({ session: { storage: new RedisStorage(redis) } })
  */
 export class RedisStorage implements SessionStorage {
-  readonly #send: (args: string[]) => Promise<unknown>
-  readonly #timeout: number
+  readonly #command: RedisCommand
   #prefix: string | undefined
 
   constructor(client: RedisClientLike, options: RedisStorageOptions = {}) {
-    if (client !== null && typeof client === 'object' && 'call' in client && typeof client.call === 'function') {
-      this.#send = (args) => client.call(args[0] as string, ...args.slice(1))
-    } else if (client !== null && typeof client === 'object' && 'sendCommand' in client && typeof client.sendCommand === 'function') {
-      this.#send = (args) => client.sendCommand(args)
-    } else {
-      configError('RedisStorage takes a connected Redis client: createClient() from "redis" or new Redis() from "ioredis"')
-    }
     const { commandTimeout = 1000, prefix } = options
-    if (!Number.isInteger(commandTimeout) || commandTimeout < 1) configError(`RedisStorage commandTimeout must be a whole number of ms from 1 up, got ${String(commandTimeout)}`)
-    this.#timeout = commandTimeout
+    this.#command = redisCommand(client, commandTimeout, 'RedisStorage')
     this.#prefix = prefix
   }
 
@@ -108,15 +94,5 @@ export class RedisStorage implements SessionStorage {
 
   #key(id: string): string {
     return `${this.#prefix ?? 'session_'}${id}`
-  }
-
-  #command(args: string[]): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new RoutechainError('ERR_ROUTECHAIN_SESSION_TIMEOUT', `Redis did not answer ${args[0]} within ${this.#timeout} ms`)), this.#timeout)
-      this.#send(args).then(
-        (value) => { clearTimeout(timer); resolve(value) },
-        (error: unknown) => { clearTimeout(timer); reject(error) },
-      )
-    })
   }
 }

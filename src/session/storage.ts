@@ -13,8 +13,13 @@ export interface StoredSession {
   readonly accessed?: number | undefined
   /** This session's own absolute lifetime in seconds ("remember me"), when it differs from the app's. */
   readonly maxAge?: number | undefined
-  /** Opaque: what a server-side storage read, handed back on save so it can tell a concurrent change. */
+  /**
+   * Opaque: what the storage read, handed back on save unless the session takes a new identity. A server-side
+   * storage tells a concurrent change by it; with revocations, it carries the session's revocation id.
+   */
   readonly version?: string | undefined
+  /** The id a revocation list knows this session by (`session.revocations`); in the payload as `rid`. */
+  readonly revocationId?: string | undefined
   /**
    * Set by a cookie storage on load when the value was sealed with a rotated-out key: the session is saved
    * again under the current key on this response, so the old key can be dropped without logging anyone out.
@@ -116,6 +121,7 @@ export function encodePayload(session: StoredSession): string {
   const payload: Record<string, unknown> = { created: session.created, session: session.data }
   if (session.accessed !== undefined) payload.accessed = session.accessed
   if (session.maxAge !== undefined) payload.max_age = session.maxAge
+  if (session.revocationId !== undefined) payload.rid = session.revocationId
   let marker: string | undefined
   let json: string
   try {
@@ -136,6 +142,8 @@ export function encodePayload(session: StoredSession): string {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
+
+const REVOCATION_ID = /^[0-9a-f]{32}$/
 
 /**
  * The `created` of a payload that has none. aiohttp_session then takes the session's age as unknown: expired
@@ -161,7 +169,9 @@ export function decodePayload(text: string): StoredSession | undefined {
   if (!isRecord(data)) return undefined
   const accessed = typeof payload.accessed === 'number' ? payload.accessed : undefined
   const maxAge = typeof payload.max_age === 'number' ? payload.max_age : undefined
-  return { created: Math.floor(created), data, accessed, maxAge }
+  const revocationId = typeof payload.rid === 'string' && REVOCATION_ID.test(payload.rid) ? payload.rid : undefined
+  const stored = { created: Math.floor(created), data, accessed, maxAge }
+  return revocationId === undefined ? stored : { ...stored, revocationId }
 }
 
 /** Thrown by a storage's `save` when the session was deleted meanwhile: it stays deleted, and its cookie is cleared. */
