@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only http|in-process|client|sessions]`: HTTP on loopback, then in process
+// `npm run bench [-- --quick] [-- --only http|in-process|client|sessions] [-- --report NAME]`: HTTP on loopback, then in process
 // (dispatch, routing, sealed boxes), then the HTTP client against undici.request, then sessions; writes
 // bench/results/latest.{md,json,svg}. With --only, the parts not run are carried over from the previous latest.json
 // (the report says so).
@@ -29,8 +29,22 @@ function onlyPart(argv: readonly string[]): Part | undefined {
   return value as Part
 }
 
+/** `--report NAME`: write bench/results/NAME.* (a run on another Node, say) and carry nothing over into it. */
+function reportName(argv: readonly string[]): string | undefined {
+  const at = argv.findIndex((arg) => arg === '--report' || arg.startsWith('--report='))
+  if (at === -1) return undefined
+  const arg = argv[at] as string
+  const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[at + 1]
+  if (value === undefined || !/^[a-z0-9-]+$/.test(value) || value === 'latest' || value === 'quick') {
+    throw new Error(`--report takes a name of lower-case letters, digits and '-' other than latest and quick; got ${String(value)}`)
+  }
+  return value
+}
+
 const quick = process.argv.includes('--quick')
 const only = onlyPart(process.argv)
+const named = reportName(process.argv)
+const report = named ?? (quick ? 'quick' : 'latest')
 // a quick run leaves the sessions part out (it alone takes ~15 s) unless asked for with --only sessions
 const runs = (part: Part): boolean => (only === undefined ? !(quick && part === 'sessions') : only === part)
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -52,7 +66,7 @@ function version(name: string): string {
 if (CAN_PIN && LOADER === 'autocannon') execFileSync('taskset', ['-pc', '1', String(process.pid)])
 
 // --only: what the previous full report measured stays, marked as carried over
-const previous = only !== undefined && existsSync(join(dir, 'latest.json'))
+const previous = only !== undefined && named === undefined && existsSync(join(dir, 'latest.json'))
   ? JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as BenchRun
   : undefined
 const carried: Record<string, string> = { ...previous?.carried }
@@ -103,7 +117,7 @@ const run: BenchRun = {
     .map((name) => [name, name === 'routechain' ? (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version : version(name)])),
   method,
   commands: [
-    `npm run bench${quick ? ' -- --quick' : ''}${only === undefined ? '' : ` -- --only ${only}`}`,
+    `npm run bench${quick ? ' -- --quick' : ''}${only === undefined ? '' : ` -- --only ${only}`}${named === undefined ? '' : ` -- --report ${named}`}`,
     `# per run: ${LOADER === 'wrk' ? `${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c${plan.connections} -d${plan.seconds}s --latency [-H 'authorization: Bearer t'] http://127.0.0.1:PORT/PATH` : 'autocannon (in process)'}`,
     `# servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/serve.js INDEX 0`,
     `# client: this process${CAN_PIN ? ' (taskset -a -pc 1 PID)' : ''} against ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/client/serve.js 0 0 (GET /ping)`,
@@ -123,6 +137,6 @@ const run: BenchRun = {
 }
 mkdirSync(dir, { recursive: true })
 // a quick run is indicative only: it never replaces the full report
-writeReport(dir, run, quick ? 'quick' : 'latest')
+writeReport(dir, run, report)
 for (const t of run.targets) log(`${t.met === undefined ? '–' : t.met ? '✓' : '✗'} ${t.target}: ${t.measured}`)
-log(`wrote bench/results/${quick ? 'quick' : 'latest'}.md, .json, .svg in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+log(`wrote bench/results/${report}.md, .json, .svg in ${((Date.now() - started) / 1000).toFixed(0)} s`)
