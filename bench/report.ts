@@ -124,7 +124,7 @@ function clientSection(run: ClientRun | undefined): string[] {
 }
 
 /** Renders the Markdown report. */
-export function renderMarkdown(run: BenchRun): string {
+export function renderMarkdown(run: BenchRun, name = 'latest'): string {
   const m = run.machine
   const carried = Object.entries(run.carried ?? {})
   const lines = [
@@ -139,7 +139,7 @@ export function renderMarkdown(run: BenchRun): string {
     `${run.method.rounds} rounds, interleaved (every contender once per round, the order turning each round). Each answer is checked before`,
     'anything is timed. Ratios are paired: each round\'s req/s divided by raw node:http\'s in the same round; the median of those is shown.',
     'Server CPU time per request (user + system, from /proc) is steadier than req/s on a shared machine: lower is better.', '',
-    '![ratios to raw node:http](latest.svg)', '',
+    `![ratios to raw node:http](${name}.svg)`, '',
     '## Targets', '', '| target | measured | met |', '| --- | --- | :---: |',
     ...run.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met === undefined ? '–' : t.met ? 'yes' : '**no**'} |`), '',
     ...missNotes(run.targets),
@@ -155,10 +155,10 @@ export function renderMarkdown(run: BenchRun): string {
   return lines.join('\n')
 }
 
-/** Writes `<name>.md`, `.json` and `.svg` into `dir` (latest for full runs, quick for quick ones). */
+/** Writes `<name>.md`, `.json` and `.svg` into `dir` (latest for full runs, quick for quick ones, or a name given). */
 export function writeReport(dir: string, run: BenchRun, name = 'latest'): void {
   writeFileSync(join(dir, `${name}.json`), JSON.stringify(run, null, 2) + '\n')
-  writeFileSync(join(dir, `${name}.md`), renderMarkdown(run))
+  writeFileSync(join(dir, `${name}.md`), renderMarkdown(run, name))
   const subtitle = `${run.machine.cpu}, Node ${run.machine.node}, ${run.method.loader}, median of ${run.method.rounds} interleaved rounds`
   writeFileSync(join(dir, `${name}.svg`), ratioChart(run.http, subtitle))
 }
