@@ -47,6 +47,13 @@ export {
 export { openSealed, publishSealKey } from './sealed/open-sealed.js'
 export { sealFields } from './sealed/seal-fields.js'
 
+// Validation and OpenAPI
+export { validate, type ValidateOptions, type Validated, type ValidationSchemas } from './validation/validate.js'
+export { ValidationError, type ValidationIssue, type ValidationPart } from './validation/validation-error.js'
+export { describe, type ResponseDescription, type RouteDescription } from './validation/describe.js'
+export { openapi, type OpenApiDocument, type OpenApiOptions } from './openapi/openapi.js'
+
 // Errors
 export { RoutechainError } from './errors.js'
 export { HttpError, type HttpErrorOptions } from './http/http-error.js'
+export { PROBLEM_TYPE, type ErrorFormat, type ProblemDocument } from './http/problem.js'

@@ -8,11 +8,13 @@
 //   GET  /posts/:post        a post and who last edited it
 //   GET  /posts/:post/edit   the edit form       } requireLogin: 303 to /login
 //   POST /posts/:post/edit   saves title and body } unless logged in
+//   /api/…                   a JSON API on the same posts, and its OpenAPI document (api.ts)
 import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto'
 import {
   createApp, defineStep, EncryptedCookieStorage, html, redirect, Router,
   type AppOptions, type CookieOptions, type FormFields, type KeyInput, type Reply, type RouteRequest,
 } from '../../src/index.js'
+import { mountApi } from './api.js'
 
 /** Options for {@link buildBlog}: the app's options, less `session`, plus the session key. */
 export interface BlogOptions extends Omit<AppOptions, 'session'> {
@@ -225,6 +227,7 @@ export function buildBlog(options: BlogOptions) {
   })
 
   app.mount('/posts', postRouter)
+  mountApi(app, posts, currentUser)
   return app
 }
 

@@ -32,6 +32,7 @@ try {
   throw error
 }
 
-await serveExample(app, 'blog', () => [
+await serveExample(app, 'blog', (where) => [
   '  log in as alice / wonderland or bob / builder',
+  `  curl ${where}/api/posts            the JSON API; its OpenAPI document: ${where}/api/openapi.json`,
 ])

@@ -3,6 +3,7 @@ import FindMyWay from 'find-my-way'
 import type { AnyStep, Chain } from './chain.js'
 import { stepName } from './chain.js'
 import { configError } from '../errors.js'
+import { runs } from './step-meta.js'
 import type { RouterState } from './router.js'
 
 /** A route as `app.routes()` lists it: method, full path through mounts, and the names of its steps. */
@@ -41,11 +42,17 @@ export interface RoutingOptions {
   maxParamLength?: number
 }
 
-interface FlatRoute {
+/** A route of the table with the steps themselves, for what documents the routes (OpenAPI). */
+export interface TableRoute {
+  /** The methods; node's whole METHODS list for a route added with `all()`. */
   readonly methods: readonly string[]
+  /** The full path, prefixes included. */
   readonly path: string
+  /** Every step in order, metadata-only ones included. */
   readonly steps: readonly AnyStep[]
 }
+
+type FlatRoute = TableRoute
 
 /** A found route: find-my-way's own answer, handed on as it is so a lookup allocates nothing more. */
 export interface FoundRoute {
@@ -116,12 +123,17 @@ export class RouteTable {
     this.#routes = routes
   }
 
+  /** Every route with its steps: each router's own, then those of its mounts. */
+  routesWithSteps(): readonly TableRoute[] {
+    return this.#routes
+  }
+
   /** Every route: each router's own, then those of its mounts. */
   entries(): RouteEntry[] {
     return this.#routes.map((flat) => ({
       method: flat.methods === METHODS ? 'ALL' : flat.methods.join(','),
       path: flat.path,
-      steps: flat.steps.map(stepName),
+      steps: flat.steps.filter(runs).map(stepName),
     }))
   }
 

@@ -3,6 +3,7 @@ import { checkByteLimit, configError } from '../errors.js'
 import { defaultLogger, guardLogger, type Logger } from '../util/logger.js'
 import type { RoutingOptions } from '../core/route-table.js'
 import { resolveTrustProxy, type TrustProxy, type TrustsHop } from './proxy.js'
+import type { ErrorFormat } from './problem.js'
 import type { SessionOptions } from '../session/phase.js'
 
 /** Options for {@link createApp}. Every one is optional. */
@@ -42,6 +43,12 @@ export interface AppOptions extends RoutingOptions {
   requestTimeout?: number
   /** How long an idle keep-alive connection stays open between requests, in ms. Applies to `app.listen()`. @default 5000 */
   keepAliveTimeout?: number
+  /**
+   * How routechain words the errors it answers itself (404, 405, 400 for a malformed URL, 413, 415, 500, an
+   * `HttpError`): `'text'`, or `'problem+json'` (RFC 9457 problem documents) for JSON APIs. Validation errors
+   * are problem documents either way. @default 'text'
+   */
+  errors?: ErrorFormat
 }
 
 /** How the servers `app.listen()` starts treat slow clients, in ms. */
@@ -59,11 +66,12 @@ export interface ResolvedOptions {
   readonly routing: RoutingOptions
   readonly trustProxy: TrustsHop | undefined
   readonly timeouts: ServerTimeouts
+  readonly errors: ErrorFormat
 }
 
 const BOOLEAN_OPTIONS = ['ignoreTrailingSlash', 'ignoreDuplicateSlashes', 'caseSensitive'] as const
 const TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 } as const
-const KNOWN = new Set<string>(['logger', 'trace', 'bodyLimit', 'session', 'trustProxy', ...Object.keys(TIMEOUTS), 'maxParamLength', ...BOOLEAN_OPTIONS])
+const KNOWN = new Set<string>(['logger', 'trace', 'bodyLimit', 'session', 'trustProxy', 'errors', ...Object.keys(TIMEOUTS), 'maxParamLength', ...BOOLEAN_OPTIONS])
 
 /** Checks the app options at start-up: unknown keys and wrong types throw with a message that says what to do. */
 export function resolveOptions(options: AppOptions): ResolvedOptions {
@@ -87,6 +95,8 @@ export function resolveOptions(options: AppOptions): ResolvedOptions {
     if (!Number.isInteger(value) || value < 1) configError(`maxParamLength must be a whole number of characters from 1 up, got ${String(value)}`)
     routing.maxParamLength = value
   }
+  const errors = options.errors ?? 'text'
+  if (errors !== 'text' && errors !== 'problem+json') configError(`errors takes 'text' or 'problem+json', got ${String(errors)}`)
   const trace = options.trace ?? process.env.ROUTECHAIN_TRACE === '1'
   if (typeof trace !== 'boolean' && typeof trace !== 'function') configError('trace takes true, false, or a function that receives each line')
   return {
@@ -96,6 +106,7 @@ export function resolveOptions(options: AppOptions): ResolvedOptions {
     routing,
     trustProxy: resolveTrustProxy(options.trustProxy),
     timeouts: resolveTimeouts(options),
+    errors,
   }
 }
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { AnyStep } from '../core/chain.js'
 import { formatRoutes } from '../core/route-text.js'
-import type { RouteEntry } from '../core/route-table.js'
+import type { RouteEntry, RouteTable } from '../core/route-table.js'
 import { Router, routerState, type RouterTyping } from '../core/router.js'
 import type { Step } from '../core/step.js'
 import type { routerTypes } from '../core/route-types.js'
@@ -14,7 +14,7 @@ import type { ErrorHandler } from './error-reply.js'
 import { toWebRequest, type InProcessInit } from './in-process.js'
 import { closeServer, startServer } from './node-server.js'
 import { nodeHandler } from './node-transport.js'
-import { text } from './reply.js'
+import { errorAnswer } from './problem.js'
 import type { RouteRequest } from './route-request.js'
 import { Tracer } from './trace.js'
 import { fetchHandler, type FetchInfo } from './web-transport.js'
@@ -53,6 +53,12 @@ export type FetchHandler = (request: Request, info?: FetchInfo) => Promise<Respo
 function noNote(): void {}
 
 /**
+ * The app's route table, built (and its routers frozen) on first use: for what documents the routes.
+ * @internal
+ */
+export let tableOf: (app: App) => RouteTable
+
+/**
  * An app: the root {@link Router} plus its entry points: `node:http` (`listen`, `handler`), in-process
  * (`request`) and web-standard (`fetch`), all served by one dispatcher. Its `use` steps run before every
  * route, and before the 404, 405 and OPTIONS answers.
@@ -66,7 +72,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   #handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined
   #fetch: FetchHandler | undefined
   #onError: ErrorHandler | undefined
-  #notFound: AnyStep = () => text('Not Found', { status: 404 })
+  #notFound: AnyStep = () => errorAnswer(this.#options.errors, 404)
   #closing = false
 
   constructor(options: AppOptions = {}) {
@@ -96,7 +102,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     return this
   }
 
-  /** Sets what answers a request no route matches. @default a 404 "Not Found" text reply */
+  /** Sets what answers a request no route matches. @default a 404 "Not Found", as text or a problem document (`errors`) */
   notFound(step: Step): this {
     if (typeof step !== 'function') configError('notFound() takes a step: (req) => response')
     this.#notFound = step as AnyStep
@@ -143,7 +149,10 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     const fetch = this.fetch
     const { ip = '127.0.0.1', ...requestInit } = init ?? {}
     const request = toWebRequest(input, init === undefined ? undefined : requestInit)
-    if (request instanceof Error) return Promise.resolve(new Response(`Bad Request: ${request.message}`, { status: 400 }))
+    if (request instanceof Error) {
+      const reply = errorAnswer(this.#options.errors, 400, request.message)
+      return Promise.resolve(new Response(reply.body as string, { status: 400, headers: reply.headers as Record<string, string> }))
+    }
     return fetch(request, { ip })
   }
 
@@ -179,6 +188,10 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     await Promise.all([...this.#servers].map((server) => closeServer(server, timeout)))
   }
 
+  static {
+    tableOf = (app) => app.#build().table
+  }
+
   #build(): Dispatcher {
     return (this.#dispatcher ??= new Dispatcher(this[routerState], {
       routing: this.#options.routing,
@@ -187,6 +200,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
       tracer: this.#tracer,
       onError: () => this.#onError,
       notFound: () => this.#notFound,
+      errors: this.#options.errors,
     }))
   }
 }

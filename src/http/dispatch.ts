@@ -1,5 +1,6 @@
 import { compose, type AnyStep, type Chain } from '../core/chain.js'
 import { MALFORMED, RouteTable, type CompiledRoute, type RoutingOptions } from '../core/route-table.js'
+import { runs } from '../core/step-meta.js'
 import type { RouterState } from '../core/router.js'
 import type { Logger } from '../util/logger.js'
 import { isThenable } from '../util/thenable.js'
@@ -7,7 +8,8 @@ import { allowedReply } from './allowed-reply.js'
 import { observeRequest, observeSteps, requestAnswered, requestChannel, requestFailed, stepChannel } from './channels.js'
 import { errorReply, type ErrorHandler } from './error-reply.js'
 import { HttpError, NoResponseError } from './http-error.js'
-import { discardBody, Reply, text, toReply } from './reply.js'
+import { errorAnswer, type ErrorFormat } from './problem.js'
+import { discardBody, Reply, toReply } from './reply.js'
 import type { RequestBase, RequestContext } from './request-base.js'
 import type { AnyParams } from './route-request.js'
 import type { Tracer } from './trace.js'
@@ -43,6 +45,7 @@ export interface DispatchSettings {
   readonly tracer: Tracer | undefined
   readonly onError: () => ErrorHandler | undefined
   readonly notFound: () => AnyStep
+  readonly errors: ErrorFormat
 }
 
 const MISS_PATH = '(no route)'
@@ -69,9 +72,17 @@ export class Dispatcher {
     this.#table = new RouteTable(root, settings.routing, this.#composeRoute)
     const notFound: AnyStep = function notFound(req: RequestBase) {
       const allow = (req as RequestBase & { [ALLOW]?: string[] })[ALLOW]
-      return allow === undefined ? (settings.notFound() as (r: RequestBase) => unknown)(req) : allowedReply(req.method, allow)
+      return allow === undefined ? (settings.notFound() as (r: RequestBase) => unknown)(req) : allowedReply(req.method, allow, settings.errors)
     }
     this.#miss = { path: MISS_PATH, steps: [...root.uses, notFound], chain: undefined, observed: undefined }
+  }
+
+  /**
+   * One of routechain's own error answers, in the app's format (`createApp({ errors })`): for what the
+   * transports refuse before any step runs.
+   */
+  answer(status: number, detail?: string): Reply {
+    return errorAnswer(this.#settings.errors, status, detail)
   }
 
   /** The route table, for `app.routes()`. */
@@ -102,7 +113,7 @@ export class Dispatcher {
   }
 
   #refuse<Out>(transport: Transport<unknown, Out>, out: Out): void {
-    transport.refuse(out, text('Bad Request: malformed URL', { status: 400 }))
+    transport.refuse(out, this.answer(400, 'malformed URL'))
   }
 
   // hot path: with nobody observing, one check per channel and straight on to the chain
@@ -114,13 +125,15 @@ export class Dispatcher {
 
   readonly #composeRoute = (route: CompiledRoute, observed: boolean): Chain => {
     const tracer = this.#settings.tracer
-    const traced = tracer === undefined ? route.steps : tracer.wrap(route.steps)
+    // metadata-only steps (describe()) document the route and never run
+    const running = route.steps.filter(runs)
+    const traced = tracer === undefined ? running : tracer.wrap(running)
     const steps = observed ? observeSteps(traced, route === this.#miss ? undefined : route.path) : traced
     return compose(steps, { settle: toNextResult, onRestError: (error, req) => this.#errorReply(req as RequestBase, route, error) })
   }
 
   #errorReply(req: RequestBase, route: CompiledRoute, error: unknown): Promise<Reply> {
-    return errorReply(req, route, error, this.#settings.onError(), this.#settings.logger)
+    return errorReply(req, route, error, this.#settings.onError(), this.#settings.logger, this.#settings.errors)
   }
 
   #run<Out>(transport: Transport<unknown, Out>, out: Out, req: RequestBase, route: CompiledRoute, chain: Chain): void {
@@ -208,7 +221,7 @@ export class Dispatcher {
       transport.sendError(out, req, reply, cookie)
     } catch (sendError) {
       logger.error(`${req.method} ${route.path}: the error response could not be sent`, sendError)
-      transport.sendError(out, req, text('Internal Server Error', { status: 500 }), undefined)
+      transport.sendError(out, req, this.answer(500), undefined)
     }
     this.#finish(transport, out, req)
   }

@@ -1,7 +1,8 @@
 import { stepName } from '../core/chain.js'
 import { HttpError, NoResponseError } from './http-error.js'
 import type { Logger } from '../util/logger.js'
-import { Reply, text, toReply } from './reply.js'
+import { errorAnswer, type ErrorFormat } from './problem.js'
+import { Reply, toReply } from './reply.js'
 import type { RouteRequest } from './route-request.js'
 import type { CompiledRoute } from '../core/route-table.js'
 
@@ -14,7 +15,7 @@ export type ErrorHandler = (error: unknown, req: RouteRequest) => unknown
  * The reply carries the error in its `error` field, so an onion step can tell it from a normal answer.
  */
 export async function errorReply(
-  req: RouteRequest, route: CompiledRoute, error: unknown, onError: ErrorHandler | undefined, logger: Logger,
+  req: RouteRequest, route: CompiledRoute, error: unknown, onError: ErrorHandler | undefined, logger: Logger, format: ErrorFormat,
 ): Promise<Reply> {
   let reply: Reply | undefined
   if (onError !== undefined) {
@@ -29,7 +30,7 @@ export async function errorReply(
       logger.error(`${where(req, route)}: onError threw; answered the default error response`, handlerError)
     }
   }
-  reply ??= defaultReply(req, route, error, logger)
+  reply ??= defaultReply(req, route, error, logger, format)
   reply.error = error
   return reply
 }
@@ -38,16 +39,16 @@ function where(req: RouteRequest, route: CompiledRoute): string {
   return `${req.method} ${route.path} [${route.steps.map(stepName).join(', ')}]`
 }
 
-function defaultReply(req: RouteRequest, route: CompiledRoute, error: unknown, logger: Logger): Reply {
+function defaultReply(req: RouteRequest, route: CompiledRoute, error: unknown, logger: Logger, format: ErrorFormat): Reply {
   if (error instanceof NoResponseError) {
     logger.error(`${where(req, route)}: the chain ended without a response (every step returned undefined); answered 500`)
-    return text('Internal Server Error', { status: 500 })
+    return errorAnswer(format, 500)
   }
   if (error instanceof HttpError) {
     // a server-side failure is logged even when its message is meant for the client too
     if (error.status >= 500 || !error.expose) logger.error(`${where(req, route)}: ${error.status} ${error.message}`, error.cause ?? error)
-    return error.toReply()
+    return error.toReply(format)
   }
   logger.error(`${where(req, route)}: a step threw; answered 500`, error)
-  return text('Internal Server Error', { status: 500 })
+  return errorAnswer(format, 500)
 }

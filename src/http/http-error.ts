@@ -1,6 +1,10 @@
 import type { OutgoingHttpHeaders } from 'node:http'
 import { RoutechainError } from '../errors.js'
-import { Reply, TEXT_TYPE } from './reply.js'
+import { errorAnswer, type ErrorFormat } from './problem.js'
+import type { Reply } from './reply.js'
+import { statusText } from './status-text.js'
+
+export { statusText } from './status-text.js'
 
 /** Options for {@link HttpError}. */
 export interface HttpErrorOptions {
@@ -38,12 +42,18 @@ export class HttpError extends RoutechainError {
     this.headers = options.headers ?? {}
   }
 
-  /** The response this error becomes: its status, its headers, and its message when exposed. */
-  toReply(): Reply {
-    const body = this.expose ? this.message : statusText(this.status)
-    const headers: OutgoingHttpHeaders = { 'content-type': TEXT_TYPE }
-    for (const [name, value] of Object.entries(this.headers)) if (value !== undefined) headers[name.toLowerCase()] = value
-    return new Reply(body, this.status, headers)
+  /**
+   * The response this error becomes: its status, its headers, and its message when exposed, as plain text or
+   * as a problem document (`createApp({ errors: 'problem+json' })`).
+   */
+  toReply(format: ErrorFormat = 'text'): Reply {
+    // exposed, the message is the whole text body; as a problem, the detail beside the reason phrase
+    if (format === 'text') {
+      const reply = errorAnswer('text', this.status, undefined, this.headers)
+      reply.body = this.expose ? this.message : statusText(this.status)
+      return reply
+    }
+    return errorAnswer(format, this.status, this.expose && this.message !== statusText(this.status) ? this.message : undefined, this.headers)
   }
 }
 
@@ -55,14 +65,3 @@ export class NoResponseError extends RoutechainError {
   }
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
-  405: 'Method Not Allowed', 408: 'Request Timeout', 413: 'Payload Too Large',
-  415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 499: 'Client Closed Request',
-  500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
-}
-
-/** The standard reason phrase for a status, or `Error` when it has none we know. */
-export function statusText(status: number): string {
-  return STATUS_TEXT[status] ?? (status >= 500 ? 'Server Error' : 'Error')
-}

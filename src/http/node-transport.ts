@@ -3,7 +3,7 @@ import type { Logger } from '../util/logger.js'
 import type { Dispatcher, Transport } from './dispatch.js'
 import { sendReply, sendValue } from './node-send.js'
 import { NodeRequest } from './node-request.js'
-import { text, type Reply } from './reply.js'
+import type { Reply } from './reply.js'
 import { repeatsHost } from './request-checks.js'
 
 /** The `node:http` transport: reads an IncomingMessage, writes a ServerResponse. */
@@ -43,7 +43,7 @@ export function nodeHandler(dispatcher: Dispatcher, logger: Logger, closing: () 
   // hot path: two checks, then the dispatcher
   return (raw, res) => {
     if (closing()) res.shouldKeepAlive = false
-    if (repeatsHost(raw.rawHeaders)) return refuse(res, text('Bad Request: more than one Host header', { status: 400 }))
+    if (repeatsHost(raw.rawHeaders)) return refuse(res, dispatcher.answer(400, 'more than one Host header'))
     dispatcher.dispatch(transport, raw, res)
   }
 }

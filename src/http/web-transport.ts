@@ -1,7 +1,7 @@
 import { METHODS } from 'node:http'
 import type { Logger } from '../util/logger.js'
 import type { Dispatcher, Transport } from './dispatch.js'
-import { text, toReply } from './reply.js'
+import { toReply } from './reply.js'
 import { WebRequest } from './web-request.js'
 import { toResponse } from './web-response.js'
 
@@ -68,12 +68,12 @@ export function fetchHandler(dispatcher: Dispatcher, logger: Logger): (request: 
   return (request, info) => new Promise<Response>((resolve) => {
     const exchange: Exchange = { request, target: targetOf(request.url), ip: info?.ip ?? '', resolve, status: 0, sent: false }
     // node's parser refuses methods it does not know before any handler runs; so does this one
-    if (!KNOWN_METHODS.has(request.method)) return transport.refuse(exchange, text('Bad Request: unknown method', { status: 400 }))
+    if (!KNOWN_METHODS.has(request.method)) return transport.refuse(exchange, dispatcher.answer(400, 'unknown method'))
     try {
       dispatcher.dispatch(transport, exchange, exchange)
     } catch (error) {
       logger.error('the fetch handler failed before any step ran', error)
-      if (!exchange.sent) transport.refuse(exchange, text('Internal Server Error', { status: 500 }))
+      if (!exchange.sent) transport.refuse(exchange, dispatcher.answer(500))
     }
   })
 }

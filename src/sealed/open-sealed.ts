@@ -36,7 +36,7 @@ export function publishSealKey(ring: SealKeyRing): Step {
  *   return null
  * })
  */
-export function openSealed<const F extends string>(ring: SealKeyRing, fields: readonly F[]): Step<RouteRequest, { sealed: Record<F, string> }> {
+export function openSealed<const F extends string>(ring: SealKeyRing, fields: readonly F[]): NoInfer<Step<RouteRequest, { sealed: Record<F, string> }>> {
   const names: readonly F[] = fields
   if (typeof ring?.open !== 'function' || typeof ring.has !== 'function') configError('openSealed() takes a SealKeyRing and the names of the sealed fields')
   if (!Array.isArray(fields) || fields.length === 0 || fields.some((f) => typeof f !== 'string' || f === '' || f === 'key_id')) {

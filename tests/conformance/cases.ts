@@ -4,8 +4,9 @@ import type { Case } from './case.js'
 import { errorCases } from './cases-errors.js'
 import { replyCases } from './cases-replies.js'
 import { sessionCases } from './cases-sessions.js'
+import { validationCases } from './cases-validation.js'
 
 export type { Case, Exchange, Expected } from './case.js'
 export { SESSION_COOKIE } from './cases-sessions.js'
 
-export const CASES: readonly Case[] = [...replyCases, ...errorCases, ...sessionCases]
+export const CASES: readonly Case[] = [...replyCases, ...errorCases, ...sessionCases, ...validationCases]
