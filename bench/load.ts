@@ -23,6 +23,8 @@ export interface LoadOptions {
   readonly cpu: number | undefined
   /** Headers that change with every request, taken in turn (wrapping round); `headers` is then ignored. */
   readonly perRequest?: readonly Record<string, string>[] | undefined
+  /** A body every request sends, with `method` (POST by default); requests are GET without one. */
+  readonly body?: { readonly method?: string; readonly text: string } | undefined
 }
 
 function has(command: string): boolean {
@@ -40,6 +42,21 @@ function toMs(value: string, unit: string): number {
 }
 
 const scripts = new WeakMap<readonly Record<string, string>[], string>()
+const bodyScripts = new Map<string, string>()
+
+/** A wrk Lua script that sends one method and body with every request (wrk's -H headers still apply). */
+function wrkBodyScript(method: string, body: string): string {
+  const key = `${method} ${body}`
+  const known = bodyScripts.get(key)
+  if (known !== undefined) return known
+  const dir = mkdtempSync(join(tmpdir(), 'routechain-bench-'))
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+  const script = join(dir, 'body.lua')
+  // JSON string syntax is a subset of Lua's for what the bench sends: quotes, backslashes and \n escapes
+  writeFileSync(script, `wrk.method = ${JSON.stringify(method)}\nwrk.body = ${JSON.stringify(body)}\n`)
+  bodyScripts.set(key, script)
+  return script
+}
 
 /**
  * A wrk Lua script that sends the header sets in turn, one per request: the requests are formatted once in
@@ -88,8 +105,10 @@ class TimeoutsOnly extends Error {
 
 function runWrk(options: LoadOptions): LoadResult {
   const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency']
+  if (options.perRequest !== undefined && options.body !== undefined) throw new Error('a load run takes per-request headers or a body, not both')
   if (options.perRequest !== undefined) args.push('-s', wrkScript(options.perRequest))
   else for (const [name, value] of Object.entries(options.headers)) args.push('-H', `${name}: ${value}`)
+  if (options.body !== undefined) args.push('-s', wrkBodyScript(options.body.method ?? 'POST', options.body.text))
   args.push(options.url)
   const [command, argv] = CAN_PIN && options.cpu !== undefined ? ['taskset', ['-c', String(options.cpu), 'wrk', ...args]] : ['wrk', args]
   const out = execFileSync(command as string, argv as string[], { encoding: 'utf8', timeout: (options.seconds + 30) * 1000 })
@@ -110,8 +129,9 @@ async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
   const requests = perRequest === undefined ? undefined : [{
     setupRequest: (req: autocannon.Request) => ({ ...req, headers: { ...perRequest[next++ % perRequest.length] } }),
   }]
+  const body = options.body === undefined ? {} : { method: (options.body.method ?? 'POST') as 'POST', body: options.body.text }
   const result = await autocannon({
-    url: options.url, headers: options.headers, connections: options.connections, duration: options.seconds, ...(requests === undefined ? {} : { requests }),
+    url: options.url, headers: options.headers, connections: options.connections, duration: options.seconds, ...body, ...(requests === undefined ? {} : { requests }),
   })
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`autocannon saw ${result.non2xx} non-2xx answers and ${result.errors} errors`)
   return { rps: result.requests.average, requests: result.requests.total, p50ms: result.latency.p50, p99ms: result.latency.p99 }

@@ -25,6 +25,8 @@ export interface BenchRun {
   readonly sessions?: SessionsRun | undefined
   /** The client part (routechain/client against undici.request), when measured (or carried over). */
   readonly client?: ClientRun | undefined
+  /** The validation part (validated request bodies against Fastify and Hono), when measured (or carried over). */
+  readonly validation?: { readonly date: string; readonly rows: HttpRow[] } | undefined
   /** Parts `--only` did not run, carried over from the previous latest.json: part → when they were measured. */
   readonly carried?: Record<string, string> | undefined
 }
@@ -94,6 +96,18 @@ function sessionsSection(run: SessionsRun | undefined): string[] {
   ]
 }
 
+function validationSection(run: BenchRun['validation']): string[] {
+  if (run === undefined) return ['## Validated request bodies', '', 'Not measured in this run.', '']
+  return [
+    '## Validated request bodies', '',
+    `Measured ${run.date}. POST /users with a 10-field JSON body (strings with lengths and a pattern, an integer and a`,
+    'number with bounds, a boolean, an enum, an array of strings, an optional field), validated with the same rules in each',
+    "framework's own way, answering three fields of it as JSON; the baseline is raw node:http checking the rules by hand",
+    'after JSON.parse. Before timing, each must answer the valid body exactly and refuse five invalid ones with 400.', '',
+    ...httpTables(run.rows, 'raw'),
+  ]
+}
+
 const pct = (n: number): string => (Number.isFinite(n) ? `${Math.round(n * 100)}%` : 'n/a')
 const signedUs = (n: number): string => (Number.isFinite(n) ? `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(2)}` : 'n/a')
 
@@ -149,6 +163,7 @@ export function renderMarkdown(run: BenchRun, name = 'latest'): string {
     'three step functions directly.', '', ...sealedNote(run.inProcess), ...inProcessTables(run.inProcess), '',
     ...clientSection(run.client),
     ...sessionsSection(run.sessions),
+    ...validationSection(run.validation),
     '## Versions', '', ...Object.entries(run.versions).map(([name, version]) => `- ${name} ${version}`), '',
     '## Commands', '', '```sh', ...run.commands, '```', '',
   ]

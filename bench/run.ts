@@ -1,5 +1,6 @@
-// `npm run bench [-- --quick] [-- --only http|in-process|client|sessions] [-- --report NAME]`: HTTP on loopback, then in process
-// (dispatch, routing, sealed boxes), then the HTTP client against undici.request, then sessions; writes
+// `npm run bench [-- --quick] [-- --only http|in-process|client|sessions|validation] [-- --report NAME]`: HTTP on loopback, then
+// in process (dispatch, routing, sealed boxes), then the HTTP client against undici.request, then sessions, then validated
+// request bodies; writes
 // bench/results/latest.{md,json,svg}. With --only, the parts not run are carried over from the previous latest.json
 // (the report says so).
 import { execFileSync } from 'node:child_process'
@@ -16,8 +17,9 @@ import { benchRouting } from './routing.js'
 import { benchSealed } from './sealed.js'
 import { benchSessions } from './sessions/index.js'
 import { checkTargets } from './targets.js'
+import { benchValidation } from './validation/http.js'
 
-const PARTS = ['http', 'in-process', 'client', 'sessions'] as const
+const PARTS = ['http', 'in-process', 'client', 'sessions', 'validation'] as const
 type Part = (typeof PARTS)[number]
 
 function onlyPart(argv: readonly string[]): Part | undefined {
@@ -108,6 +110,15 @@ if (runs('sessions')) {
   delete carried.sessions
 } else if (sessions !== undefined) carry('sessions', sessions.date)
 
+let validation = previous?.validation
+if (runs('validation')) {
+  const validationStarted = Date.now()
+  log(`validation: ${plan.rounds} rounds × ${plan.seconds} s`)
+  validation = { date: new Date().toISOString(), rows: await benchValidation(plan, log) }
+  log(`validation took ${((Date.now() - validationStarted) / 1000).toFixed(1)} s`)
+  delete carried.validation
+} else if (validation !== undefined) carry('validation', validation.date)
+
 const cpu = cpus()
 const run: BenchRun = {
   date: new Date().toISOString(),
@@ -125,14 +136,17 @@ const run: BenchRun = {
     `# sessions, a distinct cookie per request: ${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c64 -dSECONDS --latency -s $TMPDIR/routechain-bench-*/requests.lua http://127.0.0.1:PORT/me`,
     `# sessions servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/sessions/serve.js INDEX 0 (RedisStorage's with ROUTECHAIN_BENCH_REDIS_URL=redis://127.0.0.1:PORT)`,
     `# sessions, RedisStorage's redis-server (not pinned): redis-server --port PORT --bind 127.0.0.1 --save '' --appendonly no`,
+    `# validation: ${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c${plan.connections} -d${plan.seconds}s --latency -H 'content-type: application/json' -s body.lua http://127.0.0.1:PORT/users (body.lua sets wrk.method = "POST" and wrk.body to the 10-field body)`,
+    `# validation servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/validation/serve.js INDEX 0`,
   ],
   http,
   inProcess,
   // a carried-over part keeps the verdicts its own run gave (the code that judged it may have changed since)
-  targets: checkTargets(http, inProcess, sessions?.http, client?.rows).map((t) =>
+  targets: checkTargets(http, inProcess, sessions?.http, client?.rows, validation?.rows).map((t) =>
     (t.part !== undefined && carried[t.part] !== undefined ? previous?.targets.find((p) => p.target === t.target) ?? t : t)),
   sessions,
   client,
+  validation,
   ...(Object.keys(carried).length === 0 ? {} : { carried }),
 }
 mkdirSync(dir, { recursive: true })

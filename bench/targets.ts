@@ -9,7 +9,7 @@ import { TIMED } from './spec.js'
 import { median } from './stats.js'
 
 /** Which part of the benchmarks measures a target (as `--only` names parts in the report). */
-export type TargetPart = 'HTTP' | 'in process' | 'client' | 'sessions'
+export type TargetPart = 'HTTP' | 'in process' | 'client' | 'sessions' | 'validation'
 
 /** One target and whether this run met it. */
 export interface TargetResult {
@@ -54,14 +54,17 @@ function pairedRatio(mine: HttpRow | undefined, other: HttpRow | undefined): num
  * part's rows: `route` names the mode, and ratios are to the same route without a session. `client` holds the
  * client part's rows, ratios paired to undici.request's.
  */
-export function checkTargets(http: readonly HttpRow[], inProcess: readonly TimedCase[], sessions: readonly HttpRow[] = [], client: readonly ClientRow[] = []): TargetResult[] {
+export function checkTargets(
+  http: readonly HttpRow[], inProcess: readonly TimedCase[], sessions: readonly HttpRow[] = [], client: readonly ClientRow[] = [], validation: readonly HttpRow[] = [],
+): TargetResult[] {
   const ratio = (contender: string, route: string): number | undefined =>
     http.find((r) => r.contender === contender && r.route === route)?.medianRatio
   const caseRatio = (group: string, name: string): number | undefined =>
     inProcess.find((c) => c.group.startsWith(group) && c.name === name)?.ratio
   const results: TargetResult[] = []
   const add = (target: string, value: number | undefined, measured: string, met: (v: number) => boolean): void => {
-    const part: TargetPart = target.startsWith('HTTP') ? 'HTTP' : target.startsWith('Sessions') ? 'sessions' : target.startsWith('Client') ? 'client' : 'in process'
+    const part: TargetPart = target.startsWith('HTTP') ? 'HTTP' : target.startsWith('Sessions') ? 'sessions' : target.startsWith('Client') ? 'client'
+      : target.startsWith('Validation') ? 'validation' : 'in process'
     results.push({ part, target, measured: value === undefined ? 'not measured' : measured, met: value === undefined ? undefined : met(value) })
   }
   const [postRoute, rootRoute] = TIMED.map((c) => c.name) as [string, string]
@@ -108,5 +111,16 @@ export function checkTargets(http: readonly HttpRow[], inProcess: readonly Timed
     add(`Client: ${label} ≥ ${min.toFixed(2)} × undici.request's req/s`, row?.medianRatio,
       `${fmt(row?.medianRatio)} × (${signed(row?.addedUs)} µs client CPU per request)`, (v) => v >= min)
   }
+  const validated = (name: string): HttpRow | undefined => validation.find((r) => r.contender === name)
+  const zod = validated('routechain + zod')
+  const valibot = validated('routechain + valibot')
+  const hono = validated('hono + @hono/zod-validator')
+  const ajv = validated('fastify + JSON Schema (ajv)')
+  const aheadOfHono = pairedRatio(zod, hono)
+  add('Validation: routechain + zod ahead of hono + @hono/zod-validator', aheadOfHono,
+    `${fmt(aheadOfHono)} × hono's req/s (raw: routechain + zod ${fmt(zod?.medianRatio)}, hono ${fmt(hono?.medianRatio)})`, (v) => v > 1)
+  const nearAjv = pairedRatio(valibot, ajv)
+  add('Validation: routechain + valibot ≥ 0.90 × fastify + JSON Schema (ajv)', nearAjv,
+    `${fmt(nearAjv)} × fastify's req/s (raw: routechain + valibot ${fmt(valibot?.medianRatio)}, fastify ${fmt(ajv?.medianRatio)})`, (v) => v >= 0.9)
   return results
 }
