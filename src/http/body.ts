@@ -34,8 +34,9 @@ const ESCAPED_LETTER = /\\u00[4-7][0-9a-f]/i
  * key (which would pollute prototypes once the value is merged into another object) get 400.
  */
 export function parseJson(body: Buffer, maxDepth: number): unknown {
-  // nesting deeper than maxDepth needs more than 2 * maxDepth bytes, so small bodies skip the scan
-  if (body.length > 2 * maxDepth && nestsDeeper(body, maxDepth)) {
+  // nesting deeper than maxDepth needs more than 2 * maxDepth bytes and more than maxDepth brackets, so most
+  // bodies skip the byte-by-byte scan after a native count
+  if (body.length > 2 * maxDepth && bracketsExceed(body, maxDepth) && nestsDeeper(body, maxDepth)) {
     throw new HttpError(400, `JSON body nests deeper than ${maxDepth} levels`)
   }
   const text = body.toString('utf8')
@@ -55,6 +56,15 @@ function refusePrototypeKeys(key: string, value: unknown): unknown {
     throw new HttpError(400, `JSON body has a forbidden "${key}" key`)
   }
   return value
+}
+
+/** Whether a text holds more than `max` opening brackets, `{` and `[` together (counted natively, stopping past `max`). */
+function bracketsExceed(json: Buffer, max: number): boolean {
+  let count = 0
+  for (const bracket of [0x7b /* { */, 0x5b /* [ */]) {
+    for (let at = json.indexOf(bracket); at !== -1; at = json.indexOf(bracket, at + 1)) if (++count > max) return true
+  }
+  return false
 }
 
 /** Whether a JSON text nests [ and { deeper than `maxDepth`, not counting brackets inside strings. */

@@ -104,16 +104,16 @@ export abstract class RequestBase implements RouteRequest {
   json<T = unknown>(options?: JsonOptions): Promise<T> {
     const maxDepth = options?.maxDepth ?? DEFAULT_JSON_DEPTH
     if (!Number.isInteger(maxDepth) || maxDepth < 1) configError(`json({ maxDepth }) takes a whole number from 1 up, got ${String(maxDepth)}`)
-    this.#json ??= this.#expect(isJsonType(mediaType(this.headers['content-type'])), 'application/json')
-      .then(() => this.buffer(options))
-      .then((body) => parseJson(body, maxDepth))
+    this.#json ??= isJsonType(mediaType(this.headers['content-type']))
+      ? this.buffer(options).then((body) => parseJson(body, maxDepth))
+      : this.#refuse('application/json')
     return this.#json as Promise<T>
   }
 
   form(options?: BodyOptions): Promise<FormFields> {
-    this.#form ??= this.#expect(mediaType(this.headers['content-type']) === 'application/x-www-form-urlencoded', 'application/x-www-form-urlencoded')
-      .then(() => this.text(options))
-      .then(parseFields)
+    this.#form ??= mediaType(this.headers['content-type']) === 'application/x-www-form-urlencoded'
+      ? this.text(options).then(parseFields)
+      : this.#refuse('application/x-www-form-urlencoded')
     return this.#form
   }
 
@@ -131,8 +131,7 @@ export abstract class RequestBase implements RouteRequest {
     return sessions
   }
 
-  #expect(matches: boolean, expected: string): Promise<void> {
-    if (matches) return Promise.resolve()
+  #refuse(expected: string): Promise<never> {
     const got = mediaType(this.headers['content-type']) || 'none'
     return Promise.reject(new HttpError(415, `expected an ${expected} body, got content-type ${got}`))
   }

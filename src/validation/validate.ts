@@ -100,13 +100,17 @@ export function validate<S extends ValidationSchemas>(
       if (isThenable(result)) (pending ??= []).push(Promise.resolve(result).then((r) => settle(valid, part, r, errors)))
       else settle(valid, part, result, errors)
     }
-    // hot path: no body and sync schemas answer without a promise
+    // hot paths: no body and sync schemas answer without a promise; a body with sync schemas takes one hop
     if (body === undefined && pending === undefined) return finish(req, errors)
-    return (async () => {
-      if (pending !== undefined) await Promise.all(pending)
-      if (body !== undefined) settle(valid, 'body', await body['~standard'].validate(await bodyInput(req)), errors)
+    if (body === undefined) return Promise.all(pending as Promise<void>[]).then(() => finish(req, errors))
+    const checkBody = (input: unknown): unknown => {
+      const result = body['~standard'].validate(input)
+      if (isThenable(result)) return Promise.resolve(result).then((r) => { settle(valid, 'body', r, errors); return finish(req, errors) })
+      settle(valid, 'body', result, errors)
       return finish(req, errors)
-    })()
+    }
+    const read = bodyInput(req)
+    return pending === undefined ? read.then(checkBody) : Promise.all([read, ...pending]).then(([input]) => checkBody(input))
   }
   return withMeta(step, { kind: VALIDATE_KIND, data: { schemas } satisfies ValidateMeta, runs: true }) as unknown as NoInfer<Step<RouteRequest, { valid: Validated<S> }>>
 }

@@ -1,6 +1,7 @@
 // Mistakes a user makes, each followed by the words its type error must contain under every TypeScript the
 // project supports (tests/types/messages.test.ts compiles this file with each). Not part of the build.
-import { createApp, defineStep, Router, type RouteRequest } from '../../../src/index.js'
+import * as z from 'zod'
+import { createApp, defineStep, Router, validate, type RouteRequest } from '../../../src/index.js'
 
 interface User { name: string }
 const authenticate = defineStep<{ user: User }>('authenticate', (req) => { req.user = { name: 'alice' } })
@@ -28,3 +29,10 @@ app.get('/long', authenticate, pass, pass, pass, pass, pass, pass, pass, (req) =
 
 // error: AtMostEightStepsAddFields
 app.use(pass, pass, pass, pass, pass, pass, pass, pass, authenticate)
+
+const needsBody = (req: RouteRequest & { valid: { body: { title: string } } }) => req.valid.body.title
+// error: Property 'valid' is missing
+app.post('/early', needsBody, validate({ body: z.object({ title: z.string() }) }))
+
+// error: Type 'number' is not assignable to type 'string'
+app.post('/wrong', validate({ body: z.object({ title: z.number() }) }), needsBody)
