@@ -47,6 +47,10 @@ export {
 export { openSealed, publishSealKey } from './sealed/open-sealed.js'
 export { sealFields } from './sealed/seal-fields.js'
 
+// WebSockets
+export type { WebSocketOptions } from './websocket/options.js'
+export type { WebSocketHandler } from './core/route-types.js'
+
 // Validation and OpenAPI
 export { validate, type ValidateOptions, type Validated, type ValidationSchemas } from './validation/validate.js'
 export { ValidationError, type ValidationIssue, type ValidationPart } from './validation/validation-error.js'

@@ -4,6 +4,7 @@ import type { AnyStep, Chain } from './chain.js'
 import { stepName } from './chain.js'
 import { configError } from '../errors.js'
 import { runs } from './step-meta.js'
+import { WS_METHOD } from './upgrade.js'
 import type { RouterState } from './router.js'
 
 /** A route as `app.routes()` lists it: method, full path through mounts, and the names of its steps. */
@@ -101,6 +102,8 @@ function passQuerystring(querystring: string): string {
  */
 export class RouteTable {
   readonly #router: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>
+  /** WebSocket routes, apart: a path may serve both a GET route and a WebSocket route. */
+  readonly #ws: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>
   readonly #methods: string[]
   readonly #routes: readonly FlatRoute[]
   readonly #composeRoute: ComposeRoute
@@ -109,6 +112,7 @@ export class RouteTable {
     this.#composeRoute = composeRoute
     // find-my-way hands back the raw query string; requests parse it only when a step reads `query`
     this.#router = FindMyWay({ ...options, onBadUrl: noop, querystringParser: passQuerystring as never })
+    this.#ws = FindMyWay({ ...options, onBadUrl: noop, querystringParser: passQuerystring as never })
     const routes = flatten(root, '', [], 0, [])
     freeze(root)
     const methods = new Set<string>()
@@ -159,18 +163,27 @@ export class RouteTable {
       const query = url.indexOf('?')
       if (query === -1 || nul < query) return MALFORMED
     }
+    if (method === WS_METHOD) return this.#found(this.#ws.find('GET', url))
     let found = this.#router.find(method as FindMyWay.HTTPMethod, url)
     // GET routes answer HEAD unless a HEAD route matched: looked up here rather than registered twice
     if (found === null && method === 'HEAD') found = this.#router.find('GET', url)
+    return this.#found(found)
+  }
+
+  #found(found: ReturnType<FindMyWay.Instance<FindMyWay.HTTPVersion.V1>['find']>): Lookup {
     if (found === null) return null
     if (found.store === null) return MALFORMED
     return found as unknown as FoundRoute
   }
 
-  /** The methods that have a route for this URL, for `Allow`; {@link MALFORMED} when the URL cannot be decoded. */
+  /**
+   * The methods that have a route for this URL, for `Allow`, with `WS` for a WebSocket route; {@link MALFORMED}
+   * when the URL cannot be decoded.
+   */
   allowed(url: string): string[] | typeof MALFORMED {
     if (url === '*') { // `OPTIONS *` asks about the server as a whole
-      return this.#methods.includes('GET') && !this.#methods.includes('HEAD') ? [...this.#methods, 'HEAD'] : [...this.#methods]
+      const http = this.#methods.filter((method) => method !== WS_METHOD)
+      return http.includes('GET') && !http.includes('HEAD') ? [...http, 'HEAD'] : http
     }
     const allow: string[] = []
     for (const method of this.#methods) {
@@ -184,7 +197,8 @@ export class RouteTable {
 
   #on(method: string, path: string, route: CompiledRoute): void {
     try {
-      this.#router.on(method as FindMyWay.HTTPMethod, path, noop, route)
+      if (method === WS_METHOD) this.#ws.on('GET', path, noop, route)
+      else this.#router.on(method as FindMyWay.HTTPMethod, path, noop, route)
     } catch (error) {
       const message = (error as Error).message
       const hint = /is not safe/.test(message)

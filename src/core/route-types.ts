@@ -1,5 +1,6 @@
 import type { Params } from './params.js'
 import type { MatchedRequest } from '../http/route-request.js'
+import type { WebSocket } from 'ws'
 import type { Step, StepAddingNothing } from './step.js'
 
 /** The type-only key under which a router carries its types. */
@@ -112,4 +113,47 @@ export interface AddUse<R extends Typed> {
     s7: Then<UseIn<R>, A1 & A2 & A3 & A4 & A5 & A6, A7>, s8: Then<UseIn<R>, A1 & A2 & A3 & A4 & A5 & A6 & A7, A8>,
   ): Widened<R, A1 & A2 & A3 & A4 & A5 & A6 & A7 & A8>
   (...steps: NineOrMore<StepAddingNothing<UseIn<R>>>): R
+}
+
+/** A WebSocket route's handler: the `ws` library's socket and the request its chain typed. */
+export type WebSocketHandler<Req> = (socket: WebSocket, req: Req) => unknown
+
+/**
+ * Registers a WebSocket route: steps run on the upgrade request, then `handler` gets the socket. Each overload
+ * threads what a step adds into the request of the steps after it and of the handler, up to six steps.
+ */
+export interface AddWebSocket<R extends Typed> {
+  <P extends string>(path: P, handler: WebSocketHandler<RouteIn<R, P>>): R
+  <P extends string, A1 extends object = {}>(path: P, s1: Step<RouteIn<R, P>, A1>, handler: WebSocketHandler<RouteIn<R, P> & NoInfer<A1>>): R
+  <P extends string, A1 extends object = {}, A2 extends object = {}>(
+    path: P,
+    s1: Step<RouteIn<R, P>, A1>, s2: Then<RouteIn<R, P>, A1, A2>,
+    handler: WebSocketHandler<RouteIn<R, P> & NoInfer<A1 & A2>>,
+  ): R
+  <P extends string, A1 extends object = {}, A2 extends object = {}, A3 extends object = {}>(
+    path: P,
+    s1: Step<RouteIn<R, P>, A1>, s2: Then<RouteIn<R, P>, A1, A2>,
+    s3: Then<RouteIn<R, P>, A1 & A2, A3>,
+    handler: WebSocketHandler<RouteIn<R, P> & NoInfer<A1 & A2 & A3>>,
+  ): R
+  <P extends string, A1 extends object = {}, A2 extends object = {}, A3 extends object = {}, A4 extends object = {}>(
+    path: P,
+    s1: Step<RouteIn<R, P>, A1>, s2: Then<RouteIn<R, P>, A1, A2>,
+    s3: Then<RouteIn<R, P>, A1 & A2, A3>, s4: Then<RouteIn<R, P>, A1 & A2 & A3, A4>,
+    handler: WebSocketHandler<RouteIn<R, P> & NoInfer<A1 & A2 & A3 & A4>>,
+  ): R
+  <P extends string, A1 extends object = {}, A2 extends object = {}, A3 extends object = {}, A4 extends object = {}, A5 extends object = {}>(
+    path: P,
+    s1: Step<RouteIn<R, P>, A1>, s2: Then<RouteIn<R, P>, A1, A2>,
+    s3: Then<RouteIn<R, P>, A1 & A2, A3>, s4: Then<RouteIn<R, P>, A1 & A2 & A3, A4>,
+    s5: Then<RouteIn<R, P>, A1 & A2 & A3 & A4, A5>,
+    handler: WebSocketHandler<RouteIn<R, P> & NoInfer<A1 & A2 & A3 & A4 & A5>>,
+  ): R
+  <P extends string, A1 extends object = {}, A2 extends object = {}, A3 extends object = {}, A4 extends object = {}, A5 extends object = {}, A6 extends object = {}>(
+    path: P,
+    s1: Step<RouteIn<R, P>, A1>, s2: Then<RouteIn<R, P>, A1, A2>,
+    s3: Then<RouteIn<R, P>, A1 & A2, A3>, s4: Then<RouteIn<R, P>, A1 & A2 & A3, A4>,
+    s5: Then<RouteIn<R, P>, A1 & A2 & A3 & A4, A5>, s6: Then<RouteIn<R, P>, A1 & A2 & A3 & A4 & A5, A6>,
+    handler: WebSocketHandler<RouteIn<R, P> & NoInfer<A1 & A2 & A3 & A4 & A5 & A6>>,
+  ): R
 }

@@ -3,7 +3,8 @@ import type { AnyStep } from './chain.js'
 import { configError } from '../errors.js'
 import type { Params } from './params.js'
 import type { MatchedRequest } from '../http/route-request.js'
-import type { AddRoute, AddUse, RouterTypes, routerTypes } from './route-types.js'
+import type { AddRoute, AddUse, AddWebSocket, RouterTypes, routerTypes } from './route-types.js'
+import { upgradeStep, WS_METHOD } from './upgrade.js'
 
 /** An HTTP method name, upper case. Any method `node:http` parses is accepted. */
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | (string & {})
@@ -156,6 +157,13 @@ export class Router<Ctx extends object = {}, Prefix extends string = ''> {
         value: function (this: Router, path: unknown, ...steps: unknown[]) { return this.#addRoute([method], path, steps) },
       })
     }
+    Object.defineProperty(this.prototype, 'ws', {
+      value: function (this: Router, path: unknown, ...rest: unknown[]) {
+        const handler = rest.pop()
+        if (typeof handler !== 'function') configError(`ws(${JSON.stringify(path)}, …steps, handler): the last argument must be the handler, (socket, req) => …`)
+        return this.#addRoute([WS_METHOD], path, [...rest, upgradeStep(handler as (socket: never, req: never) => unknown)])
+      },
+    })
     Object.defineProperty(this.prototype, 'use', {
       value: function (this: Router, ...steps: unknown[]) { return this.#use(steps) },
     })
@@ -199,4 +207,11 @@ export interface Router<Ctx extends object = {}, Prefix extends string = ''> {
   all: AddRoute<this, []>
   /** Adds a route for one method or several. */
   route: AddRoute<this, [method: Method | readonly Method[]]>
+  /**
+   * Adds a WebSocket route: every step (the app's and routers' `use` steps too) runs on the upgrade request; one
+   * that answers refuses the upgrade with that HTTP response, and a session the chain changed is saved in the
+   * 101. Then `handler(socket, req)` gets the `ws` library's socket. `printRoutes()` shows it as method `WS`.
+   * @example posts.ws('/:id/live', authenticate, (socket, req) => socket.send(`hello ${req.user.name}`))
+   */
+  ws: AddWebSocket<this>
 }

@@ -4,6 +4,7 @@ import { defaultLogger, guardLogger, type Logger } from '../util/logger.js'
 import type { RoutingOptions } from '../core/route-table.js'
 import { resolveTrustProxy, type TrustProxy, type TrustsHop } from './proxy.js'
 import type { ErrorFormat } from './problem.js'
+import type { WebSocketOptions } from '../websocket/options.js'
 import type { SessionOptions } from '../session/phase.js'
 
 /** Options for {@link createApp}. Every one is optional. */
@@ -49,6 +50,11 @@ export interface AppOptions extends RoutingOptions {
    * are problem documents either way. @default 'text'
    */
   errors?: ErrorFormat
+  /**
+   * Limits and defaults for WebSocket routes (`router.ws()`): `maxPayload`, `allowedOrigins`, `maxConnections`,
+   * `perMessageDeflate`, `heartbeat`.
+   */
+  websocket?: WebSocketOptions
 }
 
 /** How the servers `app.listen()` starts treat slow clients, in ms. */
@@ -71,7 +77,7 @@ export interface ResolvedOptions {
 
 const BOOLEAN_OPTIONS = ['ignoreTrailingSlash', 'ignoreDuplicateSlashes', 'caseSensitive'] as const
 const TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 } as const
-const KNOWN = new Set<string>(['logger', 'trace', 'bodyLimit', 'session', 'trustProxy', 'errors', ...Object.keys(TIMEOUTS), 'maxParamLength', ...BOOLEAN_OPTIONS])
+const KNOWN = new Set<string>(['logger', 'trace', 'bodyLimit', 'session', 'trustProxy', 'errors', 'websocket', ...Object.keys(TIMEOUTS), 'maxParamLength', ...BOOLEAN_OPTIONS])
 
 /** Checks the app options at start-up: unknown keys and wrong types throw with a message that says what to do. */
 export function resolveOptions(options: AppOptions): ResolvedOptions {

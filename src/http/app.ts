@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { AnyStep } from '../core/chain.js'
 import { formatRoutes } from '../core/route-text.js'
 import type { RouteEntry, RouteTable } from '../core/route-table.js'
@@ -18,6 +19,9 @@ import { errorAnswer } from './problem.js'
 import type { RouteRequest } from './route-request.js'
 import { Tracer } from './trace.js'
 import { fetchHandler, type FetchInfo } from './web-transport.js'
+import { WebSocketHub } from '../websocket/hub.js'
+import { resolveWebSocketOptions, type ResolvedWebSocketOptions } from '../websocket/options.js'
+import { upgradeHandler } from '../websocket/upgrade-transport.js'
 
 /** An App's types: its `use()` steps see requests no route matched too, and what they add widens the App. */
 export interface AppTyping<Ctx extends object> extends RouterTyping<Ctx, ''> {
@@ -70,6 +74,9 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   readonly #servers = new Set<ListeningServer>()
   #dispatcher: Dispatcher | undefined
   #handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined
+  #upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined
+  #hub: WebSocketHub | undefined
+  readonly #websocket: ResolvedWebSocketOptions
   #fetch: FetchHandler | undefined
   #onError: ErrorHandler | undefined
   #notFound: AnyStep = () => errorAnswer(this.#options.errors, 404)
@@ -80,6 +87,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
     this[routerState].isApp = true
     const resolved = resolveOptions(options)
     this.#options = resolved
+    this.#websocket = resolveWebSocketOptions(options.websocket)
     if (resolved.trace !== undefined) {
       this.#tracer = new Tracer(resolved.trace, (error) => resolved.logger.error('the trace sink threw; tracing stops', error))
     }
@@ -130,6 +138,17 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   }
 
   /**
+   * The `upgrade` listener for `node:http` and `node:https` servers: WebSocket routes run their chains on the
+   * upgrade request, then hand the socket to their handler. `listen()` attaches it; on your own server,
+   * `server.on('upgrade', app.upgrade)` beside `createServer(app.handler)`. Reading it builds the route table.
+   */
+  get upgrade(): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+    if (this.#upgrade !== undefined) return this.#upgrade
+    const hub = (this.#hub ??= new WebSocketHub(this.#websocket, this.#options.logger))
+    return (this.#upgrade = upgradeHandler(this.#build(), hub, this.#websocket, this.#options.logger, () => this.#closing))
+  }
+
+  /**
    * The app as a web-standard handler, `(request, info?) => Promise<Response>`, for serverless platforms,
    * `Bun.serve` and `Deno.serve`. It is bound, so it can be handed on as it is; reading it builds the route
    * table. Unlike node:http there is no socket: `req.raw` is the `Request`, and `req.ip` is `info.ip`.
@@ -166,6 +185,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   async listen(options: ListenOptions = {}): Promise<ListeningServer> {
     const { port = 0, host = '127.0.0.1' } = options
     const server = withAddress(await startServer(this.handler, this.#options.timeouts, port, host))
+    server.on('upgrade', this.upgrade)
     this.#closing = false
     this.#servers.add(server)
     server.once('close', () => this.#servers.delete(server))
@@ -185,7 +205,8 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   async close(options: CloseOptions = {}): Promise<void> {
     const { timeout = 10_000 } = options
     this.#closing = true
-    await Promise.all([...this.#servers].map((server) => closeServer(server, timeout)))
+    // open sockets close with 1001 while in-flight HTTP requests finish, all within the one timeout
+    await Promise.all([...[...this.#servers].map((server) => closeServer(server, timeout)), this.#hub?.close(timeout)])
   }
 
   static {

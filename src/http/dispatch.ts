@@ -35,6 +35,8 @@ export interface Transport<In, Out> {
   abort(out: Out): void
   /** The status that went out. */
   status(out: Out): number
+  /** Whether `send` takes this value as it is rather than as a response (the upgrade transport's handshake). */
+  takesAsIs?(value: unknown): boolean
 }
 
 /** What a dispatcher needs of the app: its settings and handlers, checked and resolved. */
@@ -50,6 +52,12 @@ export interface DispatchSettings {
 
 const MISS_PATH = '(no route)'
 const ALLOW: unique symbol = Symbol('routechain.allow')
+
+/** What a request no route matched learns for its 405, 426 or OPTIONS answer: its lookup method, and the path's. */
+interface Allowed {
+  readonly method: string
+  readonly methods: readonly string[]
+}
 
 function toNextResult(value: unknown): Reply {
   if (value === undefined) throw new NoResponseError()
@@ -71,8 +79,8 @@ export class Dispatcher {
     this.#context = settings.context
     this.#table = new RouteTable(root, settings.routing, this.#composeRoute)
     const notFound: AnyStep = function notFound(req: RequestBase) {
-      const allow = (req as RequestBase & { [ALLOW]?: string[] })[ALLOW]
-      return allow === undefined ? (settings.notFound() as (r: RequestBase) => unknown)(req) : allowedReply(req.method, allow, settings.errors)
+      const allow = (req as RequestBase & { [ALLOW]?: Allowed })[ALLOW]
+      return allow === undefined ? (settings.notFound() as (r: RequestBase) => unknown)(req) : allowedReply(allow.method, allow.methods, settings.errors)
     }
     this.#miss = { path: MISS_PATH, steps: [...root.uses, notFound], chain: undefined, observed: undefined }
   }
@@ -97,18 +105,18 @@ export class Dispatcher {
     const method = transport.method(source)
     const found = url === '*' ? null : table.find(method, url)
     if (found === MALFORMED) return this.#refuse(transport, out)
-    if (found === null) return this.#serveMiss(transport, source, out, url)
+    if (found === null) return this.#serveMiss(transport, source, out, url, method)
     const route = found.store
     const req = transport.createRequest(source, out, found.params, found.searchParams, route.path, this.#context)
     this.#start(transport, out, req, route)
   }
 
-  #serveMiss<In, Out>(transport: Transport<In, Out>, source: In, out: Out, url: string): void {
+  #serveMiss<In, Out>(transport: Transport<In, Out>, source: In, out: Out, url: string, method: string): void {
     const allowed = this.#table.allowed(url)
     if (allowed === MALFORMED) return this.#refuse(transport, out)
     const query = url.indexOf('?')
     const req = transport.createRequest(source, out, {}, query === -1 ? '' : url.slice(query + 1), undefined, this.#context)
-    if (allowed.length > 0) (req as RequestBase & { [ALLOW]?: string[] })[ALLOW] = allowed
+    if (allowed.length > 0) (req as RequestBase & { [ALLOW]?: Allowed })[ALLOW] = { method, methods: allowed }
     this.#start(transport, out, req, this.#miss)
   }
 
@@ -181,7 +189,7 @@ export class Dispatcher {
     let answer = value
     try {
       // a value that cannot be sent fails before the session is saved, as a crash does not keep its changes
-      if (typeof value !== 'string') answer = toReply(value)
+      if (typeof value !== 'string' && transport.takesAsIs?.(value) !== true) answer = toReply(value)
     } catch (error) {
       await this.#fail(transport, out, req, route, error)
       return
@@ -190,7 +198,7 @@ export class Dispatcher {
     try {
       cookie = await this.#context.sessions?.commit(req)
     } catch (error) {
-      if (typeof answer !== 'string') discardBody((answer as Reply).body) // it will not go out: close a stream
+      if (answer instanceof Reply) discardBody(answer.body) // it will not go out: close a stream
       await this.#fail(transport, out, req, route, error)
       return
     }

@@ -7,7 +7,7 @@ import type { Reply } from './reply.js'
 import { repeatsHost } from './request-checks.js'
 
 /** The `node:http` transport: reads an IncomingMessage, writes a ServerResponse. */
-function nodeTransport(logger: Logger): Transport<IncomingMessage, ServerResponse> {
+export function nodeTransport(logger: Logger): Transport<IncomingMessage, ServerResponse> {
   const streamFailed = (error: Error): void => {
     logger.error('a streamed response failed after its headers were sent; connection closed.', error)
   }
