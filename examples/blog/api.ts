@@ -24,10 +24,12 @@ const Slug = z.object({ post: z.string().regex(/^[a-z0-9-]+$/) })
 const shown = (post: ApiPost) => ({ slug: post.slug, title: post.title, body: post.body, editor: post.editor ?? null })
 
 /**
- * Adds the API to the blog: `posts` is the blog's own map, `currentUser` reads the login session. The
- * document covers every route of `app`, the HTML pages included.
+ * Adds the API to the blog: `posts` is the blog's own map, `currentUser` reads the login session, `saved`
+ * hears of each change. The document covers every route of `app`, the HTML pages included.
  */
-export function mountApi(app: App, posts: Map<string, ApiPost>, currentUser: (req: RouteRequest) => Promise<string | undefined>): void {
+export function mountApi(
+  app: App, posts: Map<string, ApiPost>, currentUser: (req: RouteRequest) => Promise<string | undefined>, saved: (post: ApiPost) => void,
+): void {
   const api = new Router()
   api.get('/posts', describe({ summary: 'List the posts', tags: ['posts'], responses: { 200: z.array(PostOut) } }),
     function listPostsJson() { return [...posts.values()].map(shown) })
@@ -51,6 +53,7 @@ export function mountApi(app: App, posts: Map<string, ApiPost>, currentUser: (re
       if (title !== undefined) post.title = title
       if (body !== undefined) post.body = body
       post.editor = user
+      saved(post)
       return shown(post)
     })
 

@@ -8,6 +8,7 @@
 //   GET  /posts/:post        a post and who last edited it
 //   GET  /posts/:post/edit   the edit form       } requireLogin: 303 to /login
 //   POST /posts/:post/edit   saves title and body } unless logged in
+//   WS   /posts/:post/live   the post again on each save, for logged-in readers (live.ts)
 //   /api/…                   a JSON API on the same posts, and its OpenAPI document (api.ts)
 import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto'
 import {
@@ -15,6 +16,7 @@ import {
   type AppOptions, type CookieOptions, type FormFields, type KeyInput, type Reply, type RouteRequest,
 } from '../../src/index.js'
 import { mountApi } from './api.js'
+import { LiveUpdates, liveScript } from './live.js'
 
 /** Options for {@link buildBlog}: the app's options, less `session`, plus the session key. */
 export interface BlogOptions extends Omit<AppOptions, 'session'> {
@@ -86,7 +88,7 @@ const STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2r
 // is a second line behind escaping: no script runs, whatever a title holds.
 const PAGE_HEADERS = {
   'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
 }
@@ -155,6 +157,7 @@ export function buildBlog(options: BlogOptions) {
   const noSuchPost = (user: string | undefined, slug: string): Reply =>
     page(user, 'Not found', `<h1>Not found</h1>\n<p>There is no post “${escapeHtml(slug)}”.</p>`, 404)
 
+  const live = new LiveUpdates()
   const app = createApp({
     ...appOptions,
     session: { storage: new EncryptedCookieStorage(sessionKey), ...(cookie === undefined ? {} : { cookie }) },
@@ -204,6 +207,8 @@ export function buildBlog(options: BlogOptions) {
 <h1 id="title">${escapeHtml(post.title)}</h1>
 <p class="meta">${editor} · <a href="/posts/${slug}/edit">Edit</a></p>
 <p id="body">${escapeHtml(post.body)}</p>
+<p class="meta" id="live" data-state="connecting">Connecting…</p>
+<script src="/static/live.js" data-post="${escapeHtml(post.slug)}"></script>
 </article>`)
   })
 
@@ -223,11 +228,19 @@ export function buildBlog(options: BlogOptions) {
     post.title = title
     post.body = body
     post.editor = req.user
+    live.publish(post)
     return redirect(`/posts/${encodeURIComponent(post.slug)}`)
   })
 
+  // readers who are logged in follow a post's edits live; a visitor's upgrade gets requireLogin's redirect
+  postRouter.ws('/:post/live', requireLogin, function followPost(socket, req) {
+    if (!posts.has(req.params.post)) return socket.close(4404, 'no such post')
+    live.follow(req.params.post, socket)
+  })
+  app.get('/static/live.js', liveScript)
+
   app.mount('/posts', postRouter)
-  mountApi(app, posts, currentUser)
+  mountApi(app, posts, currentUser, (post) => live.publish(post))
   return app
 }
 
