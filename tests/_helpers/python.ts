@@ -1,6 +1,6 @@
 // The Python side of the interop tests: Debian's python3 running a script from tests/_helpers (the scripts stay
 // in the source tree; the compiled tests find them from .build/tests/_helpers/ or any other outDir as deep).
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -35,6 +35,33 @@ export function runPythonJson<T>(script: string, input: unknown): T {
   if (run.error !== undefined) throw run.error
   assert.is(run.status, 0, `${basename(script)} exited with ${run.status ?? run.signal}:\n${run.stderr}`)
   return JSON.parse(run.stdout) as T
+}
+
+/**
+ * As {@link runPythonJson}, without blocking this process: for a script that talks to a server running here.
+ * Stopped by its PID after 30 s.
+ */
+export function runPythonJsonAsync<T>(script: string, input: unknown): Promise<T> {
+  assert.ok(existsSync(script), `the Python script is missing at ${script}`)
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [script], { env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } })
+    let stdout = ''
+    let stderr = ''
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      if (code !== 0) return reject(new Error(`${basename(script)} exited with ${code ?? signal}:\n${stderr}`))
+      try {
+        resolve(JSON.parse(stdout) as T)
+      } catch (error) {
+        reject(new Error(`${basename(script)} printed no JSON: ${stdout}\n${stderr}`, { cause: error }))
+      }
+    })
+    child.stdin.end(JSON.stringify(input))
+  })
 }
 
 /**
