@@ -27,6 +27,8 @@ export interface BenchRun {
   readonly client?: ClientRun | undefined
   /** The validation part (validated request bodies against Fastify and Hono), when measured (or carried over). */
   readonly validation?: { readonly date: string; readonly rows: HttpRow[] } | undefined
+  /** The WebSocket part (echo round trips and handshakes against raw ws), when measured (or carried over). */
+  readonly websocket?: { readonly date: string; readonly rows: HttpRow[] } | undefined
   /** Parts `--only` did not run, carried over from the previous latest.json: part → when they were measured. */
   readonly carried?: Record<string, string> | undefined
 }
@@ -108,6 +110,18 @@ function validationSection(run: BenchRun['validation']): string[] {
   ]
 }
 
+function websocketSection(run: BenchRun['websocket']): string[] {
+  if (run === undefined) return ['## WebSockets', '', 'Not measured in this run.', '']
+  return [
+    '## WebSockets', '',
+    `Measured ${run.date}. routechain's WebSocket route runs a 3-step chain on the upgrade (authenticate, authorise, one`,
+    'more) and echoes each message; the baseline is a raw `ws` server on node:http checking the same token by hand. A client',
+    'process (ws) keeps 32 sockets each sending a 64-byte message and waiting for its echo, or 8 workers each opening and',
+    'closing sockets; the "req/s" columns count round trips and handshakes. Latency is not measured here.', '',
+    ...httpTables(run.rows, 'raw ws'),
+  ]
+}
+
 const pct = (n: number): string => (Number.isFinite(n) ? `${Math.round(n * 100)}%` : 'n/a')
 const signedUs = (n: number): string => (Number.isFinite(n) ? `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(2)}` : 'n/a')
 
@@ -164,6 +178,7 @@ export function renderMarkdown(run: BenchRun, name = 'latest'): string {
     ...clientSection(run.client),
     ...sessionsSection(run.sessions),
     ...validationSection(run.validation),
+    ...websocketSection(run.websocket),
     '## Versions', '', ...Object.entries(run.versions).map(([name, version]) => `- ${name} ${version}`), '',
     '## Commands', '', '```sh', ...run.commands, '```', '',
   ]

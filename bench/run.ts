@@ -1,6 +1,6 @@
-// `npm run bench [-- --quick] [-- --only http|in-process|client|sessions|validation] [-- --report NAME]`: HTTP on loopback, then
-// in process (dispatch, routing, sealed boxes), then the HTTP client against undici.request, then sessions, then validated
-// request bodies; writes
+// `npm run bench [-- --quick] [-- --only http|in-process|client|sessions|validation|websocket] [-- --report NAME]`: HTTP on
+// loopback, then in process (dispatch, routing, sealed boxes), then the HTTP client against undici.request, then sessions,
+// validated request bodies and WebSockets; writes
 // bench/results/latest.{md,json,svg}. With --only, the parts not run are carried over from the previous latest.json
 // (the report says so).
 import { execFileSync } from 'node:child_process'
@@ -18,8 +18,9 @@ import { benchSealed } from './sealed.js'
 import { benchSessions } from './sessions/index.js'
 import { checkTargets } from './targets.js'
 import { benchValidation } from './validation/http.js'
+import { benchWebSockets } from './websocket/index.js'
 
-const PARTS = ['http', 'in-process', 'client', 'sessions', 'validation'] as const
+const PARTS = ['http', 'in-process', 'client', 'sessions', 'validation', 'websocket'] as const
 type Part = (typeof PARTS)[number]
 
 function onlyPart(argv: readonly string[]): Part | undefined {
@@ -119,6 +120,15 @@ if (runs('validation')) {
   delete carried.validation
 } else if (validation !== undefined) carry('validation', validation.date)
 
+let websocket = previous?.websocket
+if (runs('websocket')) {
+  const wsStarted = Date.now()
+  log(`websocket: ${plan.rounds} rounds × ${plan.seconds} s`)
+  websocket = { date: new Date().toISOString(), rows: await benchWebSockets(plan, log) }
+  log(`websocket took ${((Date.now() - wsStarted) / 1000).toFixed(1)} s`)
+  delete carried.websocket
+} else if (websocket !== undefined) carry('websocket', websocket.date)
+
 const cpu = cpus()
 const run: BenchRun = {
   date: new Date().toISOString(),
@@ -137,16 +147,18 @@ const run: BenchRun = {
     `# sessions servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/sessions/serve.js INDEX 0 (RedisStorage's with ROUTECHAIN_BENCH_REDIS_URL=redis://127.0.0.1:PORT)`,
     `# sessions, RedisStorage's redis-server (not pinned): redis-server --port PORT --bind 127.0.0.1 --save '' --appendonly no`,
     `# validation: ${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c${plan.connections} -d${plan.seconds}s --latency -H 'content-type: application/json' -s body.lua http://127.0.0.1:PORT/users (body.lua sets wrk.method = "POST" and wrk.body to the 10-field body)`,
+    `# websocket: ${CAN_PIN ? 'taskset -c 1 ' : ''}node .build/bench/websocket/client.js echo|handshake ws://127.0.0.1:PORT/echo?token=t SECONDS 32|8`,
     `# validation servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/validation/serve.js INDEX 0`,
   ],
   http,
   inProcess,
   // a carried-over part keeps the verdicts its own run gave (the code that judged it may have changed since)
-  targets: checkTargets(http, inProcess, sessions?.http, client?.rows, validation?.rows).map((t) =>
+  targets: checkTargets(http, inProcess, sessions?.http, client?.rows, validation?.rows, websocket?.rows).map((t) =>
     (t.part !== undefined && carried[t.part] !== undefined ? previous?.targets.find((p) => p.target === t.target) ?? t : t)),
   sessions,
   client,
   validation,
+  websocket,
   ...(Object.keys(carried).length === 0 ? {} : { carried }),
 }
 mkdirSync(dir, { recursive: true })
