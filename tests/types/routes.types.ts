@@ -174,3 +174,16 @@ createApp().mount('/a/:b', plain)
   // @ts-expect-error a use() call past eight steps takes only steps that add nothing
   new Router().use(pass, pass, pass, pass, pass, pass, pass, pass, one)
 }
+
+// WebSocket routes (#15): the handler gets ws's socket and the request typed like any route's
+{
+  const app = createApp()
+  app.mount('/posts', (posts) => posts.ws('/:id/live', authenticate, (socket, req) => {
+    expectType<Equal<typeof req.params, { id: string }>>()
+    expectType<Equal<typeof req.user, User>>()
+    expectType<Equal<typeof req.route, string>>()
+    socket.send(req.user.name)
+  }))
+  // @ts-expect-error nothing before the handler adds req.user
+  app.ws('/anonymous', (_socket, req: RouteRequest & { user: User }) => req.user.name)
+}
