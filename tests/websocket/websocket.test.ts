@@ -252,6 +252,28 @@ test('on your own server: server.on("upgrade", app.upgrade) beside app.handler',
   }
 })
 
+test('the text trace and the tracing channel see an upgrade like any request, with its 101', async () => {
+  const { subscribe, unsubscribe } = await import('node:diagnostics_channel')
+  const lines: string[] = []
+  const app = createApp({ logger: recordingLogger().logger, trace: (line) => lines.push(line) })
+  app.ws('/traced/:id', function check() {}, (socket) => socket.close())
+  const statuses: number[] = []
+  const onEnd = (message: unknown): void => { statuses.push((message as { status?: number }).status ?? -1) }
+  subscribe('tracing:routechain.request:asyncEnd', onEnd)
+  const server = await app.listen({ port: 0 })
+  try {
+    assert.is((await handshake(server.port, '/traced/5')).status, 101)
+    await waitFor('the trace to end', () => lines.some((line) => / 101 in /.test(line)))
+    assert.match(lines[0] as string, /^\[trace #1\] GET \/traced\/5 → \/traced\/:id$/)
+    assert.ok(lines.some((line) => line.includes('→ check')), lines.join('\n'))
+    await waitFor('the channel to hear of the answer', () => statuses.length === 1)
+    assert.equal(statuses, [101])
+  } finally {
+    unsubscribe('tracing:routechain.request:asyncEnd', onEnd)
+    await app.close({ timeout: 1000 })
+  }
+})
+
 test('misconfiguration throws at start-up', () => {
   assert.throws(() => createApp({ websocket: { maxPayload: 0 } }), /websocket.maxPayload/)
   assert.throws(() => createApp({ websocket: { allowedOrigins: ['https://a.example/path'] } }), /is not an origin/)
