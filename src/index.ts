@@ -47,6 +47,9 @@ export {
 export { openSealed, publishSealKey } from './sealed/open-sealed.js'
 export { sealFields } from './sealed/seal-fields.js'
 
+// Cross-origin requests
+export { cors, type CorsOptions, type CorsOrigin } from './http/cors.js'
+
 // WebSockets
 export type { WebSocketOptions } from './websocket/options.js'
 export type { WebSocketHandler } from './core/route-types.js'

@@ -1,6 +1,6 @@
 import { compose, type AnyStep, type Chain } from '../core/chain.js'
 import { MALFORMED, RouteTable, type CompiledRoute, type RoutingOptions } from '../core/route-table.js'
-import { runs } from '../core/step-meta.js'
+import { metaOf, runs } from '../core/step-meta.js'
 import type { RouterState } from '../core/router.js'
 import type { Logger } from '../util/logger.js'
 import { isThenable } from '../util/thenable.js'
@@ -57,6 +57,23 @@ const ALLOW: unique symbol = Symbol('routechain.allow')
 interface Allowed {
   readonly method: string
   readonly methods: readonly string[]
+  /** For a CORS preflight: the `cors()` step of the route the preflight asks about, which answers it. */
+  readonly preflight?: AnyStep | undefined
+}
+
+/** The `kind` of the metadata a `cors()` step carries, so a preflight can find the step of the route it asks about. */
+export const CORS_KIND = 'routechain.cors'
+
+/**
+ * The HTTP methods the request's path serves, for a request no route matched (an OPTIONS preflight among
+ * them); `undefined` when a route matched it.
+ */
+export function pathMethods(req: object): readonly string[] | undefined {
+  return (req as { [ALLOW]?: Allowed })[ALLOW]?.methods.filter((method) => method !== 'WS')
+}
+
+function noNext(): Promise<never> {
+  return Promise.reject(new Error('a preflight answer cannot call next()'))
 }
 
 function toNextResult(value: unknown): Reply {
@@ -80,7 +97,10 @@ export class Dispatcher {
     this.#table = new RouteTable(root, settings.routing, this.#composeRoute)
     const notFound: AnyStep = function notFound(req: RequestBase) {
       const allow = (req as RequestBase & { [ALLOW]?: Allowed })[ALLOW]
-      return allow === undefined ? (settings.notFound() as (r: RequestBase) => unknown)(req) : allowedReply(allow.method, allow.methods, settings.errors)
+      if (allow === undefined) return (settings.notFound() as (r: RequestBase) => unknown)(req)
+      // a preflight about a route with a cors() step: that step answers it, before any of the route's other steps
+      if (allow.preflight !== undefined) return (allow.preflight as (r: RequestBase, next: () => Promise<never>) => unknown)(req, noNext)
+      return allowedReply(allow.method, allow.methods, settings.errors)
     }
     this.#miss = { path: MISS_PATH, steps: [...root.uses, notFound], chain: undefined, observed: undefined }
   }
@@ -116,8 +136,19 @@ export class Dispatcher {
     if (allowed === MALFORMED) return this.#refuse(transport, out)
     const query = url.indexOf('?')
     const req = transport.createRequest(source, out, {}, query === -1 ? '' : url.slice(query + 1), undefined, this.#context)
-    if (allowed.length > 0) (req as RequestBase & { [ALLOW]?: Allowed })[ALLOW] = { method, methods: allowed }
+    if (allowed.length > 0) {
+      const preflight = method === 'OPTIONS' ? this.#corsStepFor(url, req.headers['access-control-request-method']) : undefined
+      ;(req as RequestBase & { [ALLOW]?: Allowed })[ALLOW] = { method, methods: allowed, preflight }
+    }
     this.#start(transport, out, req, this.#miss)
+  }
+
+  /** The cors() step of the route a preflight asks about (`requested` is its Access-Control-Request-Method). */
+  #corsStepFor(url: string, requested: string | string[] | undefined): AnyStep | undefined {
+    if (typeof requested !== 'string') return undefined
+    const found = this.#table.find(requested.toUpperCase(), url)
+    if (found === null || found === MALFORMED) return undefined
+    return found.store.steps.find((step) => metaOf(step)?.kind === CORS_KIND)
   }
 
   #refuse<Out>(transport: Transport<unknown, Out>, out: Out): void {
