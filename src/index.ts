@@ -47,6 +47,9 @@ export {
 export { openSealed, publishSealKey } from './sealed/open-sealed.js'
 export { sealFields } from './sealed/seal-fields.js'
 
+// Rate limits
+export { MemoryRateStore, rateLimit, RedisRateStore, type RateCount, type RateLimitOptions, type RateStore, type RedisRateStoreOptions } from './http/rate-limit.js'
+
 // Cross-origin requests
 export { cors, type CorsOptions, type CorsOrigin } from './http/cors.js'
 

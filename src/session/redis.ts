@@ -1,9 +1,9 @@
 import { RoutechainError } from '../errors.js'
-import { redisCommand, type RedisClientLike, type RedisCommand } from './redis-command.js'
+import { redisCommand, type RedisClientLike, type RedisCommand } from '../util/redis-command.js'
 import { mergeChanges, newSessionId, plausibleId } from './server-side.js'
 import { decodePayload, encodePayload, SessionGoneError, type SaveOptions, type SessionStorage, type StorageContext, type StoredSession } from './storage.js'
 
-export type { RedisClientLike } from './redis-command.js'
+export type { RedisClientLike } from '../util/redis-command.js'
 
 /** Options for {@link RedisStorage}. */
 export interface RedisStorageOptions {

@@ -1,5 +1,5 @@
 import { configError, RoutechainError } from '../errors.js'
-import { redisCommand, type RedisClientLike, type RedisCommand } from './redis-command.js'
+import { redisCommand, type RedisClientLike, type RedisCommand } from '../util/redis-command.js'
 import { newSessionId } from './server-side.js'
 import type { SaveOptions, SessionStorage, StorageContext, StoredSession } from './storage.js'
 
