@@ -55,6 +55,11 @@ export interface AppOptions extends RoutingOptions {
    * `perMessageDeflate`, `heartbeat`.
    */
   websocket?: WebSocketOptions
+  /**
+   * A strong `ETag` on 200 answers to GET and HEAD whose body is text, JSON or bytes, and 304 for a matching
+   * `If-None-Match` (or `If-Modified-Since` against a `Last-Modified` the reply sets). @default true
+   */
+  etag?: boolean
 }
 
 /** How the servers `app.listen()` starts treat slow clients, in ms. */
@@ -73,11 +78,12 @@ export interface ResolvedOptions {
   readonly trustProxy: TrustsHop | undefined
   readonly timeouts: ServerTimeouts
   readonly errors: ErrorFormat
+  readonly etag: boolean
 }
 
 const BOOLEAN_OPTIONS = ['ignoreTrailingSlash', 'ignoreDuplicateSlashes', 'caseSensitive'] as const
 const TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 } as const
-const KNOWN = new Set<string>(['logger', 'trace', 'bodyLimit', 'session', 'trustProxy', 'errors', 'websocket', ...Object.keys(TIMEOUTS), 'maxParamLength', ...BOOLEAN_OPTIONS])
+const KNOWN = new Set<string>(['logger', 'trace', 'bodyLimit', 'session', 'trustProxy', 'errors', 'websocket', 'etag', ...Object.keys(TIMEOUTS), 'maxParamLength', ...BOOLEAN_OPTIONS])
 
 /** Checks the app options at start-up: unknown keys and wrong types throw with a message that says what to do. */
 export function resolveOptions(options: AppOptions): ResolvedOptions {
@@ -113,7 +119,14 @@ export function resolveOptions(options: AppOptions): ResolvedOptions {
     trustProxy: resolveTrustProxy(options.trustProxy),
     timeouts: resolveTimeouts(options),
     errors,
+    etag: checkFlag('etag', options.etag, true),
   }
+}
+
+function checkFlag(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') configError(`${name} must be true or false, got ${String(value)}`)
+  return value
 }
 
 function resolveTimeouts(options: AppOptions): ServerTimeouts {

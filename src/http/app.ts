@@ -222,6 +222,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
       onError: () => this.#onError,
       notFound: () => this.#notFound,
       errors: this.#options.errors,
+      etag: this.#options.etag,
     }))
   }
 }

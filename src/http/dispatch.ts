@@ -48,6 +48,8 @@ export interface DispatchSettings {
   readonly onError: () => ErrorHandler | undefined
   readonly notFound: () => AnyStep
   readonly errors: ErrorFormat
+  /** Whether 200 answers to GET and HEAD get an ETag (and 304s): the transports ask. */
+  readonly etag: boolean
 }
 
 const MISS_PATH = '(no route)'
@@ -111,6 +113,11 @@ export class Dispatcher {
    */
   answer(status: number, detail?: string): Reply {
     return errorAnswer(this.#settings.errors, status, detail)
+  }
+
+  /** Whether 200 answers to GET and HEAD get a strong ETag, and 304 when it matches. */
+  get etag(): boolean {
+    return this.#settings.etag
   }
 
   /** The route table, for `app.routes()`. */

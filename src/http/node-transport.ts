@@ -7,7 +7,7 @@ import type { Reply } from './reply.js'
 import { repeatsHost } from './request-checks.js'
 
 /** The `node:http` transport: reads an IncomingMessage, writes a ServerResponse. */
-export function nodeTransport(logger: Logger): Transport<IncomingMessage, ServerResponse> {
+export function nodeTransport(logger: Logger, etag: boolean): Transport<IncomingMessage, ServerResponse> {
   const streamFailed = (error: Error): void => {
     logger.error('a streamed response failed after its headers were sent; connection closed.', error)
   }
@@ -15,7 +15,7 @@ export function nodeTransport(logger: Logger): Transport<IncomingMessage, Server
     method: (raw) => raw.method as string,
     target: (raw) => raw.url as string,
     createRequest: (raw, res, params, querystring, route, context) => new NodeRequest(raw, res, params, querystring, route, context),
-    send: (res, _req, value, cookie) => sendValue(res, value, cookie, streamFailed),
+    send: (res, _req, value, cookie) => sendValue(res, value, cookie, streamFailed, etag),
     sendError(res, _req, reply, cookie) {
       // a writeHead that threw has already set statusMessage (e.g. "OK"); let the error status bring its own
       res.statusMessage = ''
@@ -38,7 +38,7 @@ export function nodeTransport(logger: Logger): Transport<IncomingMessage, Server
  * down, so the connection is not kept alive.
  */
 export function nodeHandler(dispatcher: Dispatcher, logger: Logger, closing: () => boolean): (raw: IncomingMessage, res: ServerResponse) => void {
-  const transport = nodeTransport(logger)
+  const transport = nodeTransport(logger, dispatcher.etag)
   const refuse = (res: ServerResponse, reply: Reply): void => transport.refuse(res, reply)
   // hot path: two checks, then the dispatcher
   return (raw, res) => {

@@ -1,17 +1,33 @@
+import type { IncomingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
+import { notModified, notModifiedHeaders } from './conditional.js'
 import { toReadable } from './stream-body.js'
 import { discardBody, noBodyAllowed, type Reply } from './reply.js'
 
 /**
  * Turns a {@link Reply} and a session's `Set-Cookie` value into a web `Response`, as node:http would send it:
  * `content-length` where the size is known, no body for HEAD, 1xx, 204 and 304, streams passed through.
- * `onStreamError` hears of a stream that fails after the response was handed over.
+ * `onStreamError` hears of a stream that fails after the response was handed over. With `conditional` (the
+ * request's headers, and whether to add ETags), a 200 GET or HEAD answer can become a 304 when its validators match.
  */
-export function toResponse(reply: Reply, cookie: string | undefined, method: string, onStreamError: (error: Error) => void): Response {
-  const { status, body } = reply
+export function toResponse(
+  reply: Reply, cookie: string | undefined, method: string, onStreamError: (error: Error) => void,
+  conditional?: { readonly request: IncomingHttpHeaders; readonly etag: boolean },
+): Response {
+  const { body } = reply
+  let { status } = reply
+  let replyHeaders = reply.headers
+  // conditional GET when asked (`conditional` holds the request's headers), on a copy of the reply's headers
+  if (conditional !== undefined && status === 200 && (typeof body === 'string' || body instanceof Uint8Array)) {
+    replyHeaders = { ...replyHeaders }
+    if (notModified(method, conditional.request, status, body, replyHeaders, conditional.etag)) {
+      status = 304
+      replyHeaders = notModifiedHeaders(replyHeaders)
+    }
+  }
   const headers = new Headers()
-  for (const name of Object.keys(reply.headers)) {
-    const value = reply.headers[name]
+  for (const name of Object.keys(replyHeaders)) {
+    const value = replyHeaders[name]
     if (value === undefined) continue
     if (Array.isArray(value)) for (const item of value) headers.append(name, item)
     else headers.set(name, String(value))

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http'
 import { METHODS } from 'node:http'
 import type { Logger } from '../util/logger.js'
 import type { Dispatcher, Transport } from './dispatch.js'
@@ -33,7 +34,7 @@ function targetOf(url: string): string {
   return path === -1 ? '/' : url.slice(path)
 }
 
-function webTransport(logger: Logger): Transport<Exchange, Exchange> {
+function webTransport(logger: Logger, etag: boolean): Transport<Exchange, Exchange> {
   const streamFailed = (error: Error): void => {
     logger.error('a streamed response failed after it was handed over; its body ends with the error.', error)
   }
@@ -42,15 +43,15 @@ function webTransport(logger: Logger): Transport<Exchange, Exchange> {
     exchange.sent = true
     exchange.resolve(response)
   }
-  const send = (exchange: Exchange, value: unknown, cookie: string | undefined): void => {
-    deliver(exchange, toResponse(toReply(value), cookie, exchange.request.method, streamFailed))
+  const send = (exchange: Exchange, value: unknown, cookie: string | undefined, request?: IncomingHttpHeaders): void => {
+    deliver(exchange, toResponse(toReply(value), cookie, exchange.request.method, streamFailed, request === undefined ? undefined : { request, etag }))
   }
   return {
     method: (exchange) => exchange.request.method,
     target: (exchange) => exchange.target,
     createRequest: (exchange, _out, params, querystring, route, context) =>
       new WebRequest(exchange.request, exchange.target, exchange.ip, params, querystring, route, context),
-    send: (exchange, _req, value, cookie) => send(exchange, value, cookie),
+    send: (exchange, req, value, cookie) => send(exchange, value, cookie, req.headers),
     sendError: (exchange, _req, reply, cookie) => send(exchange, reply, cookie),
     refuse: (exchange, reply) => send(exchange, reply, undefined),
     started: (exchange) => exchange.sent,
@@ -64,7 +65,7 @@ function webTransport(logger: Logger): Transport<Exchange, Exchange> {
  * gets the same 4xx as over node:http.
  */
 export function fetchHandler(dispatcher: Dispatcher, logger: Logger): (request: Request, info?: FetchInfo) => Promise<Response> {
-  const transport = webTransport(logger)
+  const transport = webTransport(logger, dispatcher.etag)
   return (request, info) => new Promise<Response>((resolve) => {
     const exchange: Exchange = { request, target: targetOf(request.url), ip: info?.ip ?? '', resolve, status: 0, sent: false }
     // node's parser refuses methods it does not know before any handler runs; so does this one

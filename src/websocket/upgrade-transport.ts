@@ -24,7 +24,7 @@ interface UpgradeExchange {
  * refusal as an HTTP response on the socket, and hands an {@link Upgrade} to the hub for the handshake.
  */
 function upgradeTransport(hub: WebSocketHub, logger: Logger): Transport<IncomingMessage, UpgradeExchange> {
-  const http = nodeTransport(logger)
+  const http = nodeTransport(logger, false)
   const release = (exchange: UpgradeExchange): void => {
     if (exchange.reserved) hub.release()
     exchange.reserved = false
