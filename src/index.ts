@@ -18,7 +18,7 @@ export type { Next } from './core/step.js'
 
 // Requests
 export type { RouteRequest, MatchedRequest, Query, AnyParams } from './http/route-request.js'
-export type { BodyOptions, JsonOptions, FormFields } from './http/body.js'
+export type { BodyOptions, FormFields, FormOptions, JsonOptions } from './http/body.js'
 
 // Replies
 export { Reply, json, text, html, reply, type ReplyInit, type ReplyBody } from './http/reply.js'

@@ -60,6 +60,8 @@ export interface AppOptions extends RoutingOptions {
    * `If-None-Match` (or `If-Modified-Since` against a `Last-Modified` the reply sets). @default true
    */
   etag?: boolean
+  /** The most query parameters a request may carry; more gets 400 rather than parameters dropped. @default 1000 */
+  maxQueryKeys?: number
 }
 
 /** How the servers `app.listen()` starts treat slow clients, in ms. */
@@ -79,11 +81,12 @@ export interface ResolvedOptions {
   readonly timeouts: ServerTimeouts
   readonly errors: ErrorFormat
   readonly etag: boolean
+  readonly maxQueryKeys: number
 }
 
 const BOOLEAN_OPTIONS = ['ignoreTrailingSlash', 'ignoreDuplicateSlashes', 'caseSensitive'] as const
 const TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 } as const
-const KNOWN = new Set<string>(['logger', 'trace', 'bodyLimit', 'session', 'trustProxy', 'errors', 'websocket', 'etag', ...Object.keys(TIMEOUTS), 'maxParamLength', ...BOOLEAN_OPTIONS])
+const KNOWN = new Set<string>(['logger', 'trace', 'bodyLimit', 'session', 'trustProxy', 'errors', 'websocket', 'etag', 'maxQueryKeys', ...Object.keys(TIMEOUTS), 'maxParamLength', ...BOOLEAN_OPTIONS])
 
 /** Checks the app options at start-up: unknown keys and wrong types throw with a message that says what to do. */
 export function resolveOptions(options: AppOptions): ResolvedOptions {
@@ -120,7 +123,13 @@ export function resolveOptions(options: AppOptions): ResolvedOptions {
     timeouts: resolveTimeouts(options),
     errors,
     etag: checkFlag('etag', options.etag, true),
+    maxQueryKeys: checkCount('maxQueryKeys', options.maxQueryKeys ?? 1000),
   }
+}
+
+function checkCount(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) configError(`${name} must be a whole number from 1 up, got ${String(value)}`)
+  return value
 }
 
 function checkFlag(name: string, value: unknown, fallback: boolean): boolean {

@@ -216,7 +216,7 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   #build(): Dispatcher {
     return (this.#dispatcher ??= new Dispatcher(this[routerState], {
       routing: this.#options.routing,
-      context: { bodyLimit: this.#options.bodyLimit, sessions: this.#sessions, trustProxy: this.#options.trustProxy },
+      context: { bodyLimit: this.#options.bodyLimit, sessions: this.#sessions, trustProxy: this.#options.trustProxy, maxQueryKeys: this.#options.maxQueryKeys },
       logger: this.#options.logger,
       tracer: this.#tracer,
       onError: () => this.#onError,

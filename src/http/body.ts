@@ -10,6 +10,15 @@ export interface BodyOptions {
   limit?: number
 }
 
+/** Options for the form reader. */
+export interface FormOptions extends BodyOptions {
+  /** The most fields a form may hold; more gets 413 rather than fields silently dropped. @default 1000 */
+  maxFields?: number
+}
+
+/** The default most fields of a form, and keys of a query string. */
+export const DEFAULT_MAX_FIELDS = 1000
+
 /** Options for the JSON reader. */
 export interface JsonOptions extends BodyOptions {
   /** The deepest nesting of arrays and objects accepted; deeper gets 400. @default 128 */
@@ -87,7 +96,23 @@ function nestsDeeper(json: Buffer, maxDepth: number): boolean {
   return false
 }
 
-/** Parses an urlencoded form or query string into fields with no prototype. */
-export function parseFields(source: string): FormFields {
-  return parseQuery(source) as FormFields
+/**
+ * Parses an urlencoded form or query string into fields with no prototype. More than `max` fields throws
+ * `tooMany(max)`: node's parser would keep the first thousand and drop the rest without a word.
+ */
+export function parseFields(source: string, max: number, tooMany: (max: number) => HttpError): FormFields {
+  if (source === '') return parseQuery(source) as FormFields
+  let fields = 1
+  for (let at = source.indexOf('&'); at !== -1; at = source.indexOf('&', at + 1)) if (++fields > max) throw tooMany(max)
+  return parseQuery(source, '&', '=', { maxKeys: 0 }) as FormFields
+}
+
+/** The 413 for a form with more fields than its reader takes. */
+export function tooManyFields(max: number): HttpError {
+  return new HttpError(413, `the form has more than ${max} fields`)
+}
+
+/** The 400 for a query string with more parameters than the app takes. */
+export function tooManyQueryKeys(max: number): HttpError {
+  return new HttpError(400, `the query string has more than ${max} parameters`)
 }

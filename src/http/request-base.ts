@@ -2,7 +2,9 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { parse as parseCookies } from 'cookie'
 import { checkByteLimit, configError } from '../errors.js'
 import { isJsonType, mediaType } from '../util/media-type.js'
-import { DEFAULT_JSON_DEPTH, parseFields, parseJson, type BodyOptions, type FormFields, type JsonOptions } from './body.js'
+import {
+  DEFAULT_JSON_DEPTH, DEFAULT_MAX_FIELDS, parseFields, parseJson, tooManyFields, tooManyQueryKeys, type BodyOptions, type FormFields, type FormOptions, type JsonOptions,
+} from './body.js'
 import { HttpError } from './http-error.js'
 import { clientAddress, forwardedProto, type TrustsHop } from './proxy.js'
 import type { AnyParams, Query, RouteRequest } from './route-request.js'
@@ -14,6 +16,8 @@ export interface RequestContext {
   readonly bodyLimit: number
   readonly sessions: SessionPhase | undefined
   readonly trustProxy: TrustsHop | undefined
+  /** The most query parameters a request may carry (400 past it). @default 1000 */
+  readonly maxQueryKeys?: number
 }
 
 /**
@@ -81,7 +85,7 @@ export abstract class RequestBase implements RouteRequest {
   }
 
   get query(): Query {
-    return (this.#query ??= parseFields(this.#querystring))
+    return (this.#query ??= parseFields(this.#querystring, this.#context.maxQueryKeys ?? DEFAULT_MAX_FIELDS, tooManyQueryKeys))
   }
 
   get cookies(): Record<string, string | undefined> {
@@ -110,9 +114,11 @@ export abstract class RequestBase implements RouteRequest {
     return this.#json as Promise<T>
   }
 
-  form(options?: BodyOptions): Promise<FormFields> {
+  form(options?: FormOptions): Promise<FormFields> {
+    const max = options?.maxFields ?? DEFAULT_MAX_FIELDS
+    if (!Number.isInteger(max) || max < 1) configError(`form({ maxFields }) takes a whole number from 1 up, got ${String(max)}`)
     this.#form ??= mediaType(this.headers['content-type']) === 'application/x-www-form-urlencoded'
-      ? this.text(options).then(parseFields)
+      ? this.text(options).then((text) => parseFields(text, max, tooManyFields))
       : this.#refuse('application/x-www-form-urlencoded')
     return this.#form
   }

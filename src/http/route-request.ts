@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
-import type { BodyOptions, FormFields, JsonOptions } from './body.js'
+import type { BodyOptions, FormFields, FormOptions, JsonOptions } from './body.js'
 import type { KnownSessionData, Session } from '../session/session.js'
 
 /** Query string fields; a repeated field becomes an array. */
@@ -63,8 +63,11 @@ export interface RouteRequest<P extends object = AnyParams> {
   json<T = unknown>(options?: JsonOptions): Promise<T>
   /** The body as UTF-8 text. */
   text(options?: BodyOptions): Promise<string>
-  /** An urlencoded form body. 415 unless the content type is `application/x-www-form-urlencoded`. */
-  form(options?: BodyOptions): Promise<FormFields>
+  /**
+   * An urlencoded form body. 415 unless the content type is `application/x-www-form-urlencoded`; 413 past
+   * `maxFields` fields (1000) or the size limit: no field is ever dropped.
+   */
+  form(options?: FormOptions): Promise<FormFields>
   /** The body as raw bytes. */
   buffer(options?: BodyOptions): Promise<Buffer>
   /**

@@ -205,4 +205,23 @@ export const errorCases: readonly Case[] = [
     }).get('/a/:x', (req) => req.params),
     exchanges: [{ request: get('/a/%FF'), expect: textAnswer('Bad Request: malformed URL', 400, { 'x-use': null }) }],
   },
+  // --- field and key limits (#16): past them an answer, never data dropped
+  {
+    name: 'a form with more fields than maxFields is 413; within it every field arrives (node alone kept 1000)',
+    app: (logger) => createApp({ logger })
+      .post('/count', async (req) => Object.keys(await req.form({ maxFields: 2000 })).length)
+      .post('/small', async (req) => Object.keys(await req.form({ maxFields: 3 })).length),
+    exchanges: [
+      { request: post('/count', Array.from({ length: 1500 }, (_, i) => `f${i}=1`).join('&'), FORM_BODY), expect: jsonAnswer(1500) },
+      { request: post('/small', 'a=1&b=2&c=3&d=4', FORM_BODY), expect: textAnswer('the form has more than 3 fields', 413) },
+    ],
+  },
+  {
+    name: 'a query string with more parameters than maxQueryKeys is 400; within it every one arrives',
+    app: (logger) => createApp({ logger, maxQueryKeys: 1500 }).get('/q', (req) => Object.keys(req.query).length),
+    exchanges: [
+      { request: get(`/q?${Array.from({ length: 1200 }, (_, i) => `k${i}=1`).join('&')}`), expect: jsonAnswer(1200) },
+      { request: get(`/q?${Array.from({ length: 1501 }, (_, i) => `k${i}=1`).join('&')}`), expect: textAnswer('the query string has more than 1500 parameters', 400) },
+    ],
+  },
 ]
