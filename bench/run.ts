@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { benchClient } from './client/index.js'
 import { benchDispatch } from './dispatch.js'
-import { benchHttp } from './http.js'
+import { benchHttp, type HttpRow } from './http.js'
 import { CAN_PIN, LOADER } from './load.js'
 import { writeReport, type BenchRun } from './report.js'
 import { benchRouting } from './routing.js'
@@ -111,23 +111,23 @@ if (runs('sessions')) {
   delete carried.sessions
 } else if (sessions !== undefined) carry('sessions', sessions.date)
 
-let validation = previous?.validation
-if (runs('validation')) {
-  const validationStarted = Date.now()
-  log(`validation: ${plan.rounds} rounds × ${plan.seconds} s`)
-  validation = { date: new Date().toISOString(), rows: await benchValidation(plan, log) }
-  log(`validation took ${((Date.now() - validationStarted) / 1000).toFixed(1)} s`)
-  delete carried.validation
-} else if (validation !== undefined) carry('validation', validation.date)
+/** A part measured as HTTP-style rows: run now (timed and logged), or carried over from the previous report. */
+async function rowsPart(part: 'validation' | 'websocket', measure: () => Promise<HttpRow[]>): Promise<{ date: string; rows: HttpRow[] } | undefined> {
+  const earlier = previous?.[part]
+  if (!runs(part)) {
+    if (earlier !== undefined) carry(part, earlier.date)
+    return earlier
+  }
+  const partStarted = Date.now()
+  log(`${part}: ${plan.rounds} rounds × ${plan.seconds} s`)
+  const measured = { date: new Date().toISOString(), rows: await measure() }
+  log(`${part} took ${((Date.now() - partStarted) / 1000).toFixed(1)} s`)
+  delete carried[part]
+  return measured
+}
 
-let websocket = previous?.websocket
-if (runs('websocket')) {
-  const wsStarted = Date.now()
-  log(`websocket: ${plan.rounds} rounds × ${plan.seconds} s`)
-  websocket = { date: new Date().toISOString(), rows: await benchWebSockets(plan, log) }
-  log(`websocket took ${((Date.now() - wsStarted) / 1000).toFixed(1)} s`)
-  delete carried.websocket
-} else if (websocket !== undefined) carry('websocket', websocket.date)
+const validation = await rowsPart('validation', () => benchValidation(plan, log))
+const websocket = await rowsPart('websocket', () => benchWebSockets(plan, log))
 
 const cpu = cpus()
 const run: BenchRun = {
