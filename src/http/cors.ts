@@ -3,7 +3,7 @@ import { withMeta } from '../core/step-meta.js'
 import type { Next, Step } from '../core/step.js'
 import { configError } from '../errors.js'
 import { CORS_KIND, pathMethods } from './dispatch.js'
-import { Reply } from './reply.js'
+import { Reply, withHeaders } from './reply.js'
 import type { RouteRequest } from './route-request.js'
 
 /** Which origins may read the answers: `'*'` (any, without credentials), one, a list, a pattern, `true` (any, reflected) or a function. */
@@ -99,16 +99,13 @@ export function cors(options: CorsOptions = {}): Step {
     const allowed = requestOrigin !== undefined && await allows(requestOrigin, req)
     if (isPreflight(req)) return preflight(req, requestOrigin, allowed)
     const reply = await next()
-    // a copy: a reply a step returns may be shared between requests
     const headers: OutgoingHttpHeaders = { ...reply.headers }
     if (!anyOrigin) varyOrigin(headers)
     if (allowed) {
       grant(headers, requestOrigin)
       if (exposed !== undefined) headers['access-control-expose-headers'] = exposed
     }
-    const answered = new Reply(reply.body, reply.status, headers)
-    answered.error = reply.error
-    return answered
+    return withHeaders(reply, headers)
   }
   return withMeta(step, { kind: CORS_KIND, data: undefined, runs: true }) as unknown as Step
 }

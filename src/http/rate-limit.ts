@@ -3,7 +3,7 @@ import type { Next, Step } from '../core/step.js'
 import { configError } from '../errors.js'
 import { redisCommand, type RedisClientLike, type RedisCommand } from '../util/redis-command.js'
 import { HttpError } from './http-error.js'
-import { Reply } from './reply.js'
+import { withHeaders, type Reply } from './reply.js'
 import type { RouteRequest } from './route-request.js'
 
 /** One key's count in its current window, and the milliseconds until that window ends. */
@@ -117,8 +117,6 @@ export function rateLimit(options: RateLimitOptions): Step {
     const headers: OutgoingHttpHeaders = { 'ratelimit-policy': policy, ratelimit: `"${name}";r=${Math.max(0, limit - counted.count)};t=${reset}` }
     if (counted.count > limit) throw new HttpError(429, 'too many requests; try again later', { headers: { ...headers, 'retry-after': String(reset) } })
     const reply = await next()
-    const answered = new Reply(reply.body, reply.status, { ...reply.headers, ...headers })
-    answered.error = reply.error
-    return answered
+    return withHeaders(reply, { ...reply.headers, ...headers })
   }
 }

@@ -156,6 +156,16 @@ export function discardBody(body: ReplyBody): void {
   else if (typeof (body as { destroy?: unknown }).destroy === 'function') (body as unknown as { destroy(): void }).destroy()
 }
 
+/**
+ * A copy of a reply with other headers, its body, status and error kept: what a step that decorates `next()`'s
+ * answer returns, since the reply it got may be shared between requests.
+ */
+export function withHeaders(reply: Reply, headers: OutgoingHttpHeaders): Reply {
+  const copy = new Reply(reply.body, reply.status, headers)
+  copy.error = reply.error
+  return copy
+}
+
 /** The headers plus one more `Set-Cookie` value, as a new object: the given ones may belong to a shared reply. */
 export function headersWithCookie(headers: OutgoingHttpHeaders, cookie: string): OutgoingHttpHeaders {
   const existing = headers['set-cookie']
