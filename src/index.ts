@@ -53,6 +53,9 @@ export { MemoryRateStore, rateLimit, RedisRateStore, type RateCount, type RateLi
 // Cross-origin requests
 export { cors, type CorsOptions, type CorsOrigin } from './http/cors.js'
 
+// Express/connect middleware
+export { fromConnect, type ConnectMiddleware, type FromConnectOptions } from './connect/from-connect.js'
+
 // WebSockets
 export type { WebSocketOptions } from './websocket/options.js'
 export type { WebSocketHandler } from './core/route-types.js'

@@ -64,6 +64,13 @@ function checkSteps(where: string, steps: readonly unknown[]): AnyStep[] {
   if (steps.length === 0) configError(`${where} needs at least one step`)
   steps.forEach((step, index) => {
     if (typeof step !== 'function') configError(`${where}: step ${index + 1} is a ${typeof step}, not a function`)
+    // a step is (req, next); three or four parameters is the Express signature, which would fail on every request
+    if (step.length === 3) {
+      configError(`${where}: step ${index + 1} (${step.name || 'anonymous'}) takes (req, res, next), an Express/connect middleware: wrap it as fromConnect(middleware)`)
+    }
+    if (step.length === 4) {
+      configError(`${where}: step ${index + 1} (${step.name || 'anonymous'}) takes (err, req, res, next), an Express error handler: answer errors with createApp({ onError })`)
+    }
   })
   return steps as AnyStep[]
 }

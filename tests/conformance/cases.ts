@@ -2,6 +2,7 @@
 // (tests/conformance/conformance.test.ts), after hono's src/router/common.case.test.ts and h3's describeMatrix.
 import type { Case } from './case.js'
 import { conditionalCases } from './cases-conditional.js'
+import { connectCases } from './cases-connect.js'
 import { corsCases } from './cases-cors.js'
 import { errorCases } from './cases-errors.js'
 import { replyCases } from './cases-replies.js'
@@ -11,4 +12,4 @@ import { validationCases } from './cases-validation.js'
 export type { Case, Exchange, Expected } from './case.js'
 export { SESSION_COOKIE } from './cases-sessions.js'
 
-export const CASES: readonly Case[] = [...replyCases, ...errorCases, ...sessionCases, ...validationCases, ...corsCases, ...conditionalCases]
+export const CASES: readonly Case[] = [...replyCases, ...errorCases, ...sessionCases, ...validationCases, ...corsCases, ...conditionalCases, ...connectCases]
