@@ -252,7 +252,7 @@ async function playThrough(state: ConnectState, answer: Reply, method: string): 
 export function fromConnect<Adds extends object = {}>(middleware: ConnectMiddleware, options: FromConnectOptions = {}): Step<RouteRequest, Adds> {
   if (typeof middleware !== 'function') configError(`fromConnect() takes an Express/connect middleware (req, res, next), got ${typeof middleware}`)
   if (middleware.length === 4) {
-    configError('fromConnect() was given an Express error handler (err, req, res, next): routechain answers errors with createApp({ onError })')
+    configError('fromConnect() was given an Express error handler (err, req, res, next): routechain answers errors with app.onError((error, req) => …)')
   }
   const withSession = options.session === true
   const step = async (req: RouteRequest, next: Next): Promise<unknown> => {

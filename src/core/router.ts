@@ -69,7 +69,7 @@ function checkSteps(where: string, steps: readonly unknown[]): AnyStep[] {
       configError(`${where}: step ${index + 1} (${step.name || 'anonymous'}) takes (req, res, next), an Express/connect middleware: wrap it as fromConnect(middleware)`)
     }
     if (step.length === 4) {
-      configError(`${where}: step ${index + 1} (${step.name || 'anonymous'}) takes (err, req, res, next), an Express error handler: answer errors with createApp({ onError })`)
+      configError(`${where}: step ${index + 1} (${step.name || 'anonymous'}) takes (err, req, res, next), an Express error handler: answer errors with app.onError((error, req) => …)`)
     }
   })
   return steps as AnyStep[]

@@ -1,5 +1,5 @@
 // Type tests: compiled by `npm test` (tsc), never run. Lines under `@ts-expect-error` must fail to compile.
-import { createApp, defineStep, Router, text, type Params, type RouteRequest } from '../../src/index.js'
+import { createApp, defineStep, fromConnect, Router, text, type Params, type RouteRequest } from '../../src/index.js'
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false
 function expectType<T extends true>(): T | undefined { return undefined }
@@ -186,4 +186,17 @@ createApp().mount('/a/:b', plain)
   }))
   // @ts-expect-error nothing before the handler adds req.user
   app.ws('/anonymous', (_socket, req: RouteRequest & { user: User }) => req.user.name)
+}
+
+// fromConnect(): any connect middleware's own types are taken; what it adds is declared, and typed after it.
+{
+  const upload = (_req: import('node:http').IncomingMessage, _res: import('node:http').ServerResponse, next: (error?: unknown) => void): void => next()
+  const connectApp = createApp()
+  connectApp.use(fromConnect(upload))
+  connectApp.post('/avatar', fromConnect<{ file?: { size: number } }>(upload), (req) => {
+    expectType<Equal<typeof req.file, { size: number } | undefined>>()
+    return req.file?.size ?? 0
+  })
+  // @ts-expect-error a field the middleware was not declared to add
+  connectApp.post('/other', fromConnect(upload), (req) => req.file)
 }

@@ -1,6 +1,7 @@
 // Mistakes a user makes, each followed by the words its type error must contain under every TypeScript the
 // project supports (tests/types/messages.test.ts compiles this file with each). Not part of the build.
 import * as z from 'zod'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createApp, defineStep, Router, validate, type RouteRequest } from '../../../src/index.js'
 
 interface User { name: string }
@@ -36,3 +37,7 @@ app.post('/early', needsBody, validate({ body: z.object({ title: z.string() }) }
 
 // error: Type 'number' is not assignable to type 'string'
 app.post('/wrong', validate({ body: z.object({ title: z.number() }) }), needsBody)
+
+const expressStyle = (_req: IncomingMessage, _res: ServerResponse, next: () => void): void => next()
+// error: Target signature provides too few arguments
+app.use(expressStyle)
