@@ -19,6 +19,10 @@ export type { Next } from './core/step.js'
 // Requests
 export type { RouteRequest, MatchedRequest, Query, AnyParams } from './http/route-request.js'
 export type { BodyOptions, FormFields, FormOptions, JsonOptions } from './http/body.js'
+export type {
+  CollectedForm, Multipart, MultipartField, MultipartFile, MultipartOptions, MultipartPart, SavedFile,
+} from './http/multipart.js'
+export type { MultipartLimits } from './http/multipart-limits.js'
 
 // Replies
 export { Reply, json, text, html, reply, type ReplyInit, type ReplyBody } from './http/reply.js'

@@ -1,7 +1,9 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
+import { RoutechainError } from '../errors.js'
 import { readBody } from './node-body.js'
 import { HttpError } from './http-error.js'
+import type { BodySource } from './multipart.js'
 import { RequestBase, type RequestContext } from './request-base.js'
 import type { AnyParams } from './route-request.js'
 
@@ -49,5 +51,21 @@ export class NodeRequest extends RequestBase {
   protected readBody(limit: number): Promise<Buffer> {
     // a body left unread closes the connection rather than have node read and discard the rest of it
     return readBody(this.#raw, limit, () => { this.#res.shouldKeepAlive = false })
+  }
+
+  protected bodySource(): BodySource | Error {
+    const raw = this.#raw
+    const res = this.#res
+    if (raw.destroyed || (raw.readableEnded && !raw.complete)) return new HttpError(400, 'the request body could not be read: the client went away')
+    if (raw.readableEnded) return new RoutechainError('ERR_ROUTECHAIN_BODY_USED', 'the request body was already read from req.raw; read it through the body readers only')
+    return {
+      stream: raw,
+      leftUnread: () => { res.shouldKeepAlive = false },
+      // 'close' comes once the response is sent, or the connection is gone
+      whenDone: (cleanup) => {
+        if (res.closed) cleanup()
+        else res.once('close', cleanup)
+      },
+    }
   }
 }

@@ -1,11 +1,14 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import { tmpdir } from 'node:os'
 import { parse as parseCookies } from 'cookie'
-import { checkByteLimit, configError } from '../errors.js'
+import { checkByteLimit, configError, RoutechainError } from '../errors.js'
 import { isJsonType, mediaType } from '../util/media-type.js'
 import {
   DEFAULT_JSON_DEPTH, DEFAULT_MAX_FIELDS, parseFields, parseJson, tooManyFields, tooManyQueryKeys, type BodyOptions, type FormFields, type FormOptions, type JsonOptions,
 } from './body.js'
 import { HttpError } from './http-error.js'
+import { addField, Multipart, type BodySource, type MultipartOptions } from './multipart.js'
+import { resolveLimits, type MultipartLimits } from './multipart-limits.js'
 import { clientAddress, forwardedProto, type TrustsHop } from './proxy.js'
 import type { AnyParams, Query, RouteRequest } from './route-request.js'
 import type { SessionPhase } from '../session/phase.js'
@@ -37,6 +40,7 @@ export abstract class RequestBase implements RouteRequest {
   #body: Promise<Buffer> | undefined
   #json: Promise<unknown> | undefined
   #form: Promise<FormFields> | undefined
+  #multipart: Multipart | undefined
 
   constructor(method: string, url: string, params: AnyParams, querystring: string, route: string | undefined, context: RequestContext) {
     this.method = method
@@ -57,6 +61,8 @@ export abstract class RequestBase implements RouteRequest {
   protected abstract encrypted(): boolean
   /** Reads the whole body, refusing it with 413 past `limit` bytes. */
   protected abstract readBody(limit: number): Promise<Buffer>
+  /** The body as a stream for the multipart reader, or why it cannot be read. */
+  protected abstract bodySource(): BodySource | Error
 
   get path(): string {
     const url = this.url
@@ -98,6 +104,7 @@ export abstract class RequestBase implements RouteRequest {
 
   buffer(options?: BodyOptions): Promise<Buffer> {
     const limit = options?.limit === undefined ? this.bodyLimit : checkByteLimit('the body reader limit', options.limit)
+    if (this.#multipart !== undefined) this.#body ??= Promise.reject(bodyUsed('req.multipart()'))
     return (this.#body ??= this.readBody(limit))
   }
 
@@ -117,10 +124,37 @@ export abstract class RequestBase implements RouteRequest {
   form(options?: FormOptions): Promise<FormFields> {
     const max = options?.maxFields ?? DEFAULT_MAX_FIELDS
     if (!Number.isInteger(max) || max < 1) configError(`form({ maxFields }) takes a whole number from 1 up, got ${String(max)}`)
-    this.#form ??= mediaType(this.headers['content-type']) === 'application/x-www-form-urlencoded'
+    const type = mediaType(this.headers['content-type'])
+    if (type === 'multipart/form-data') return (this.#form ??= this.#multipartFields(max, options?.limit))
+    this.#form ??= type === 'application/x-www-form-urlencoded'
       ? this.text(options).then((text) => parseFields(text, max, tooManyFields))
-      : this.#refuse('application/x-www-form-urlencoded')
+      : this.#refuse('application/x-www-form-urlencoded or multipart/form-data')
     return this.#form
+  }
+
+  async #multipartFields(max: number, limit: number | undefined): Promise<FormFields> {
+    const fields = Object.create(null) as FormFields
+    const limits: MultipartLimits = { fields: max, parts: max + 1, files: max }
+    if (limit !== undefined) limits.total = checkByteLimit('the body reader limit', limit)
+    for await (const part of this.multipart({ limits })) {
+      if (part.kind === 'field') {
+        addField(fields, part.name, part.value)
+        continue
+      }
+      // a file input left empty sends a nameless, empty file: nothing is lost by passing over it
+      const bytes = await drain(part.stream)
+      if (part.filename !== '' || bytes > 0) {
+        throw new HttpError(400, `req.form() reads text fields, and field "${part.name}" is a file: this route reads its form with req.multipart()`)
+      }
+    }
+    return fields
+  }
+
+  multipart(options?: MultipartOptions): Multipart {
+    if (this.#multipart !== undefined) return this.#multipart
+    const limits = resolveLimits(options?.limits, this.bodyLimit)
+    const source = (): BodySource | Error => this.#body !== undefined ? bodyUsed('another body reader') : this.bodySource()
+    return (this.#multipart = new Multipart(this.headers, source, limits, options?.tmpDir ?? tmpdir()))
   }
 
   session<D extends object = KnownSessionData>(): Promise<Session<D>> {
@@ -141,6 +175,17 @@ export abstract class RequestBase implements RouteRequest {
     const got = mediaType(this.headers['content-type']) || 'none'
     return Promise.reject(new HttpError(415, `expected an ${expected} body, got content-type ${got}`))
   }
+}
+
+function bodyUsed(by: string): RoutechainError {
+  return new RoutechainError('ERR_ROUTECHAIN_BODY_USED', `the request body was already read by ${by}; a body is read once`)
+}
+
+/** Reads a stream to its end, keeping nothing; resolves to how many bytes it had. */
+async function drain(stream: AsyncIterable<Uint8Array>): Promise<number> {
+  let bytes = 0
+  for await (const chunk of stream) bytes += chunk.byteLength
+  return bytes
 }
 
 /** The path of an absolute-form request target (`GET http://host/a?b`), as a proxy-style client sends it. */

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { BodyOptions, FormFields, FormOptions, JsonOptions } from './body.js'
+import type { Multipart, MultipartOptions } from './multipart.js'
 import type { KnownSessionData, Session } from '../session/session.js'
 
 /** Query string fields; a repeated field becomes an array. */
@@ -64,10 +65,23 @@ export interface RouteRequest<P extends object = AnyParams> {
   /** The body as UTF-8 text. */
   text(options?: BodyOptions): Promise<string>
   /**
-   * An urlencoded form body. 415 unless the content type is `application/x-www-form-urlencoded`; 413 past
-   * `maxFields` fields (1000) or the size limit: no field is ever dropped.
+   * A form's text fields, urlencoded or `multipart/form-data`; 415 for any other content type; 413 past
+   * `maxFields` fields (1000) or the size limit: no field is ever dropped. A multipart form that sends a file
+   * is 400 here: read it with {@link RouteRequest.multipart}.
    */
   form(options?: FormOptions): Promise<FormFields>
+  /**
+   * A `multipart/form-data` body (file uploads): iterate it for its parts as they stream in, or `collect()`
+   * its fields and files (saved to temporary files, removed after the response). Past any of its `limits`
+   * 413, malformed 400, another content type 415. The same object on every call.
+   *
+   * @example
+   * for await (const part of req.multipart({ limits: { fileSize: 10 * 1024 * 1024 } })) {
+   *   if (part.kind === 'file') await pipeline(part.stream, createWriteStream(`uploads/${randomUUID()}`))
+   * }
+   * const { fields, files } = await req.multipart().collect()
+   */
+  multipart(options?: MultipartOptions): Multipart
   /** The body as raw bytes. */
   buffer(options?: BodyOptions): Promise<Buffer>
   /**

@@ -1,5 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import { Readable } from 'node:stream'
+import { RoutechainError } from '../errors.js'
 import { HttpError } from './http-error.js'
+import type { BodySource } from './multipart.js'
 import { RequestBase, type RequestContext } from './request-base.js'
 import type { AnyParams } from './route-request.js'
 import { readWebBody } from './web-body.js'
@@ -10,6 +13,7 @@ export class WebRequest extends RequestBase {
   readonly #peer: string
   #headers: IncomingHttpHeaders | undefined
   #signal: AbortSignal | undefined
+  #cleanups: (() => void)[] | undefined
 
   constructor(request: Request, target: string, peer: string, params: AnyParams, querystring: string, route: string | undefined, context: RequestContext) {
     super(request.method, target, params, querystring, route, context)
@@ -46,6 +50,25 @@ export class WebRequest extends RequestBase {
 
   protected readBody(limit: number): Promise<Buffer> {
     return readWebBody(this.#request, limit)
+  }
+
+  protected bodySource(): BodySource | Error {
+    const request = this.#request
+    if (request.bodyUsed) return new RoutechainError('ERR_ROUTECHAIN_BODY_USED', 'the request body was already read from req.raw; read it through the body readers only')
+    const body = request.body
+    return {
+      stream: body === null ? Readable.from([]) : Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>),
+      leftUnread: () => { void body?.cancel().catch(() => {}) },
+      whenDone: (cleanup) => { (this.#cleanups ??= []).push(cleanup) },
+    }
+  }
+
+  /** The response has been handed over: what waited for it (temporary upload files) is cleaned up. */
+  handedOver(): void {
+    const cleanups = this.#cleanups
+    if (cleanups === undefined) return
+    this.#cleanups = undefined
+    for (const cleanup of cleanups) cleanup()
   }
 }
 

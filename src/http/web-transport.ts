@@ -51,8 +51,14 @@ function webTransport(logger: Logger, etag: boolean): Transport<Exchange, Exchan
     target: (exchange) => exchange.target,
     createRequest: (exchange, _out, params, querystring, route, context) =>
       new WebRequest(exchange.request, exchange.target, exchange.ip, params, querystring, route, context),
-    send: (exchange, req, value, cookie) => send(exchange, value, cookie, req.headers),
-    sendError: (exchange, _req, reply, cookie) => send(exchange, reply, cookie),
+    send(exchange, req, value, cookie) {
+      send(exchange, value, cookie, req.headers)
+      ;(req as WebRequest).handedOver()
+    },
+    sendError(exchange, req, reply, cookie) {
+      send(exchange, reply, cookie)
+      ;(req as WebRequest).handedOver()
+    },
     refuse: (exchange, reply) => send(exchange, reply, undefined),
     started: (exchange) => exchange.sent,
     abort: () => {},

@@ -212,10 +212,10 @@ form('accepts a content type with a charset parameter', async () => {
 form('answers 415 for a body of another content type, or none', async () => {
   const app = postApp([async (req) => await req.form()])
   await withServer(app, async (server) => {
-    for (const headers of [JSON_HEADERS, { 'content-type': 'multipart/form-data; boundary=x' }, { 'content-type': 'text/plain' }, {}]) {
+    for (const headers of [JSON_HEADERS, { 'content-type': 'text/plain' }, {}]) {
       const res = await server.fetch('/', { method: 'POST', headers, body: 'a=1' })
       assert.is(res.status, 415, JSON.stringify(headers))
-      assert.match(res.body, 'application/x-www-form-urlencoded')
+      assert.match(res.body, 'application/x-www-form-urlencoded or multipart/form-data')
     }
     await assertStillServes(server)
   })

@@ -1,0 +1,306 @@
+import { randomUUID } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { unlink } from 'node:fs/promises'
+import type { IncomingHttpHeaders } from 'node:http'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { Busboy, Dicer, type BusboyFileStream, type BusboyInstance } from '@fastify/busboy'
+import { RoutechainError } from '../errors.js'
+import { mediaType } from '../util/media-type.js'
+import type { FormFields } from './body.js'
+import { HttpError } from './http-error.js'
+import { malformed, pastLimit, type MultipartLimits, type ResolvedLimits } from './multipart-limits.js'
+
+/** Options for `req.multipart()`. */
+export interface MultipartOptions {
+  /** Past any of these the request is answered 413. */
+  limits?: MultipartLimits
+  /** Where `collect()` writes uploaded files. @default the system's temporary directory */
+  tmpDir?: string
+}
+
+/** A text field of a multipart body. */
+export interface MultipartField {
+  readonly kind: 'field'
+  readonly name: string
+  readonly value: string
+  /** The part's media type, `text/plain` unless it said otherwise. */
+  readonly type: string
+}
+
+/** A file of a multipart body, as it streams in. Read `stream` before asking for the next part, or it is skipped. */
+export interface MultipartFile {
+  readonly kind: 'file'
+  /** The form field's name. */
+  readonly name: string
+  /** The file name the client gave, without any directory part; `''` for a file input left empty. */
+  readonly filename: string
+  /** The media type the client gave, `application/octet-stream` unless it said otherwise. */
+  readonly type: string
+  /** The file's bytes. It fails with a 413 HttpError past `limits.fileSize`, never ending short in silence. */
+  readonly stream: Readable
+}
+
+/** One part of a multipart body. */
+export type MultipartPart = MultipartField | MultipartFile
+
+/** A file `collect()` wrote to a temporary file, which is removed once the response is sent. */
+export interface SavedFile {
+  readonly name: string
+  readonly filename: string
+  readonly type: string
+  /** Its size in bytes. */
+  readonly size: number
+  /** The temporary file. Move it (`fs.rename`) to keep it past the response. */
+  readonly path: string
+}
+
+/** A multipart form read whole: its text fields, and its files saved to temporary files. */
+export interface CollectedForm {
+  readonly fields: FormFields
+  readonly files: SavedFile[]
+}
+
+/** What a request gives the multipart reader: its body, and hooks into the request's end. */
+export interface BodySource {
+  readonly stream: Readable
+  /** The body will not be read to its end: the connection is not kept for the rest of it. */
+  leftUnread(): void
+  /** Runs `cleanup` once the response has been sent, or the request has failed or gone. */
+  whenDone(cleanup: () => void): void
+}
+
+const MULTIPART = 'multipart/form-data'
+
+/** Adds a field to a form: a repeated name becomes a list, as for urlencoded forms. */
+export function addField(fields: FormFields, name: string, value: string): void {
+  const existing = fields[name]
+  fields[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]
+}
+
+/** The problem with a part's header block, if any: more lines or bytes than allowed, or no Content-Disposition. */
+function headerProblem(header: Record<string, string[]>, limits: ResolvedLimits): HttpError | undefined {
+  let pairs = 0
+  let size = 0
+  for (const [name, values] of Object.entries(header)) {
+    for (const value of values) {
+      pairs++
+      size += name.length + value.length + 4 // "name: value\r\n"
+    }
+  }
+  if (pairs > limits.headerPairs) return pastLimit(`a part has more than ${limits.headerPairs} header lines`)
+  if (size > limits.headerSize) return pastLimit(`a part's headers are larger than ${limits.headerSize} bytes`)
+  if (header['content-disposition'] === undefined) return malformed('a part has no Content-Disposition')
+  return undefined
+}
+
+/**
+ * A multipart/form-data body read with `@fastify/busboy`: iterate it for its parts as they stream in, or
+ * `collect()` it whole. Every limit answers 413 and every malformed body 400, with the rest of the body left
+ * unread and every temporary file removed.
+ */
+export class Multipart implements AsyncIterable<MultipartPart> {
+  readonly #headers: IncomingHttpHeaders
+  readonly #source: () => BodySource | Error
+  readonly #limits: ResolvedLimits
+  readonly #tmpDir: string
+  readonly #queue: MultipartPart[] = []
+  #body: BodySource | undefined
+  #parser: BusboyInstance | undefined
+  #failure: Error | undefined
+  #ended = false
+  #started = false
+  #wake: (() => void) | undefined
+  /** The file part handed out last, drained if its reader moved on without it. */
+  #current: BusboyFileStream | undefined
+  #saved: string[] | undefined
+
+  /** @internal created by `req.multipart()` */
+  constructor(headers: IncomingHttpHeaders, source: () => BodySource | Error, limits: ResolvedLimits, tmpDir: string) {
+    this.#headers = headers
+    this.#source = source
+    this.#limits = limits
+    this.#tmpDir = tmpDir
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<MultipartPart> {
+    if (this.#started) throw new RoutechainError('ERR_ROUTECHAIN_BODY_USED', 'a multipart body is read once: iterate req.multipart() or collect() it, not both')
+    this.#started = true
+    this.#start()
+    try {
+      for (;;) {
+        const current = this.#current
+        this.#current = undefined
+        if (current !== undefined && !current.readableEnded && !current.destroyed) current.resume()
+        if (this.#failure !== undefined) throw this.#failure
+        const part = this.#queue.shift()
+        if (part !== undefined) {
+          if (part.kind === 'file') this.#current = part.stream as BusboyFileStream
+          yield part
+          continue
+        }
+        if (this.#ended) return
+        await new Promise<void>((resolve) => { this.#wake = resolve })
+        this.#wake = undefined
+      }
+    } finally {
+      // the reader stopped early (break, or a throw of its own): stop reading the body
+      if (!this.#ended && this.#failure === undefined) this.#stop(new RoutechainError('ERR_ROUTECHAIN_BODY_USED', 'the multipart reader stopped'))
+    }
+  }
+
+  /**
+   * Reads the whole body: text fields into `fields` (a repeated name becomes a list), files into temporary
+   * files, removed once the response is sent. A file input left empty (no name, no bytes) is not listed.
+   */
+  async collect(): Promise<CollectedForm> {
+    const fields = Object.create(null) as FormFields
+    const files: SavedFile[] = []
+    try {
+      for await (const part of this) {
+        if (part.kind === 'field') addField(fields, part.name, part.value)
+        else {
+          const saved = await this.#save(part)
+          if (saved.filename !== '' || saved.size > 0) files.push(saved)
+        }
+      }
+    } catch (error) {
+      await this.#removeSaved()
+      throw error
+    }
+    return { fields, files }
+  }
+
+  async #save(part: MultipartFile): Promise<SavedFile> {
+    const path = join(this.#tmpDir, `routechain-upload-${randomUUID()}`)
+    if (this.#saved === undefined) {
+      this.#saved = []
+      this.#body?.whenDone(() => void this.#removeSaved())
+    }
+    this.#saved.push(path)
+    const file = createWriteStream(path, { flags: 'wx', mode: 0o600 })
+    await pipeline(part.stream, file)
+    return { name: part.name, filename: part.filename, type: part.type, size: file.bytesWritten, path }
+  }
+
+  async #removeSaved(): Promise<void> {
+    const paths = this.#saved ?? []
+    this.#saved = []
+    await Promise.all(paths.map((path) => unlink(path).catch(() => {})))
+  }
+
+  #start(): void {
+    const type = mediaType(this.#headers['content-type'])
+    if (type !== MULTIPART) return this.#fail(new HttpError(415, `expected a ${MULTIPART} body, got content-type ${type || 'none'}`))
+    const limits = this.#limits
+    const declared = this.#headers['content-length']
+    const source = this.#source()
+    if (source instanceof Error) return this.#fail(source)
+    this.#body = source
+    if (declared !== undefined && Number(declared) > limits.total) return this.#fail(pastLimit(`request body is larger than ${limits.total} bytes`))
+    let parser: BusboyInstance
+    try {
+      parser = Busboy({
+        headers: this.#headers as IncomingHttpHeaders & { 'content-type': string },
+        // one more than allowed, so a part past the limit is seen (and refused) rather than cut off in silence
+        limits: { ...limits, headerPairs: limits.headerPairs + 1, headerSize: limits.headerSize + 1024 },
+      })
+    } catch {
+      return this.#fail(malformed('no boundary in its Content-Type'))
+    }
+    this.#parser = parser
+    this.#watch(parser, source.stream)
+  }
+
+  #watch(parser: BusboyInstance, stream: Readable): void {
+    const limits = this.#limits
+    // busboy skips parts it cannot use without a word; the parts it reports are counted against the parts
+    // seen, so a skipped one fails the body instead of going missing
+    const dicer = (parser as unknown as { _parser?: { parser?: unknown } })._parser?.parser
+    if (!(dicer instanceof Dicer)) return this.#fail(new RoutechainError('ERR_ROUTECHAIN_MULTIPART', 'this @fastify/busboy version is not one routechain knows'))
+    let seen = 0
+    let reported = 0
+    dicer.on('part', (part: NodeJS.EventEmitter) => {
+      part.once('header', (header: Record<string, string[]>) => {
+        seen++
+        const problem = headerProblem(header, limits)
+        if (problem !== undefined) this.#fail(problem)
+      })
+    })
+    parser.on('field', (name, value, _nameTruncated, valueTruncated, _encoding, type) => {
+      if (valueTruncated) return this.#fail(pastLimit(`field "${name}" is larger than ${limits.fieldSize} bytes`))
+      reported++
+      this.#push({ kind: 'field', name, value, type })
+    })
+    parser.on('file', (name, file, filename, _encoding, type) => {
+      reported++
+      // a failed file also fails the iteration, which is where the error reaches the step; without this
+      // listener, its 'error' event coming after the reader let go of the stream would crash the process
+      file.on('error', () => {})
+      file.once('limit', () => {
+        const error = pastLimit(`file "${filename}" is larger than ${limits.fileSize} bytes`)
+        file.destroy(error)
+        this.#fail(error)
+      })
+      this.#push({ kind: 'file', name, filename, type, stream: file })
+    })
+    parser.on('partsLimit', () => this.#fail(pastLimit(`the form has more than ${limits.parts} parts`)))
+    parser.on('filesLimit', () => this.#fail(pastLimit(`the form has more than ${limits.files} files`)))
+    parser.on('fieldsLimit', () => this.#fail(pastLimit(`the form has more than ${limits.fields} fields`)))
+    parser.on('error', (error: unknown) => this.#fail(malformed(error instanceof Error ? lowerFirst(error.message.replace(/^Multipart: /, '')) : 'unreadable')))
+    parser.on('finish', () => {
+      if (seen !== reported) return this.#fail(malformed('a part has no form-data Content-Disposition naming its field'))
+      this.#ended = true
+      this.#wake?.()
+    })
+    let size = 0
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limits.total) this.#fail(pastLimit(`request body is larger than ${limits.total} bytes`))
+    })
+    stream.once('error', (error) => this.#fail(new HttpError(400, 'the request body could not be read', { cause: error })))
+    stream.once('aborted', () => this.#fail(new HttpError(400, 'the request body could not be read: the client went away')))
+    stream.once('close', () => {
+      if (!stream.readableEnded) this.#fail(new HttpError(400, 'the request body could not be read: the client went away'))
+    })
+    stream.pipe(parser)
+  }
+
+  #push(part: MultipartPart): void {
+    if (this.#failure !== undefined) {
+      if (part.kind === 'file') part.stream.resume()
+      return
+    }
+    this.#queue.push(part)
+    this.#wake?.()
+  }
+
+  #fail(error: Error): void {
+    if (this.#failure !== undefined || this.#ended) return
+    this.#failure = error
+    this.#stop(error)
+    this.#wake?.()
+  }
+
+  /** Stops reading: the body is left where it is, the parts not taken are dropped with the request. */
+  #stop(error: Error): void {
+    const body = this.#body
+    const parser = this.#parser
+    if (body !== undefined && parser !== undefined) {
+      body.stream.unpipe(parser)
+      parser.on('error', () => {})
+      if (!body.stream.readableEnded) {
+        body.stream.pause()
+        body.leftUnread()
+      }
+    }
+    const current = this.#current
+    if (current !== undefined && !current.readableEnded) current.destroy(error)
+    for (const part of this.#queue.splice(0)) if (part.kind === 'file') part.stream.destroy(error)
+  }
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1)
+}
