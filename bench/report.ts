@@ -29,6 +29,8 @@ export interface BenchRun {
   readonly validation?: { readonly date: string; readonly rows: HttpRow[] } | undefined
   /** The WebSocket part (echo round trips and handshakes against raw ws), when measured (or carried over). */
   readonly websocket?: { readonly date: string; readonly rows: HttpRow[] } | undefined
+  /** The middleware part (helmet's headers and a multipart upload against Express, Fastify and Hono), when measured. */
+  readonly middleware?: { readonly date: string; readonly rows: HttpRow[] } | undefined
   /** Parts `--only` did not run, carried over from the previous latest.json: part → when they were measured. */
   readonly carried?: Record<string, string> | undefined
 }
@@ -122,6 +124,19 @@ function websocketSection(run: BenchRun['websocket']): string[] {
   ]
 }
 
+function middlewareSection(run: BenchRun['middleware']): string[] {
+  if (run === undefined) return ['## Connect middleware and uploads', '', 'Not measured in this run.', '']
+  return [
+    '## Connect middleware and uploads', '',
+    `Measured ${run.date}. GET /secure behind helmet 8's headers: routechain runs helmet through \`fromConnect()\`, Express`,
+    'runs helmet, Fastify @fastify/helmet, Hono its own secureHeaders(); raw node:http sets the same headers by hand. POST',
+    '/upload sends a multipart form of one field and one 64 KiB file, read as a stream (routechain `req.multipart()`,',
+    "Fastify `req.parts()`, raw node:http @fastify/busboy directly) or buffered (Express multer's memory storage, Hono",
+    '`parseBody()`), answering the field and the byte count. Every answer is checked before timing.', '',
+    ...httpTables(run.rows, 'raw'),
+  ]
+}
+
 const pct = (n: number): string => (Number.isFinite(n) ? `${Math.round(n * 100)}%` : 'n/a')
 const signedUs = (n: number): string => (Number.isFinite(n) ? `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(2)}` : 'n/a')
 
@@ -179,6 +194,7 @@ export function renderMarkdown(run: BenchRun, name = 'latest'): string {
     ...sessionsSection(run.sessions),
     ...validationSection(run.validation),
     ...websocketSection(run.websocket),
+    ...middlewareSection(run.middleware),
     '## Versions', '', ...Object.entries(run.versions).map(([name, version]) => `- ${name} ${version}`), '',
     '## Commands', '', '```sh', ...run.commands, '```', '',
   ]

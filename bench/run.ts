@@ -1,6 +1,6 @@
-// `npm run bench [-- --quick] [-- --only http|in-process|client|sessions|validation|websocket] [-- --report NAME]`: HTTP on
-// loopback, then in process (dispatch, routing, sealed boxes), then the HTTP client against undici.request, then sessions,
-// validated request bodies and WebSockets; writes
+// `npm run bench [-- --quick] [-- --only http|in-process|client|sessions|validation|websocket|middleware] [-- --report NAME]`:
+// HTTP on loopback, then in process (dispatch, routing, sealed boxes), then the HTTP client against undici.request, then
+// sessions, validated request bodies, WebSockets, and connect middleware with uploads; writes
 // bench/results/latest.{md,json,svg}. With --only, the parts not run are carried over from the previous latest.json
 // (the report says so).
 import { execFileSync } from 'node:child_process'
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { benchClient } from './client/index.js'
 import { benchDispatch } from './dispatch.js'
 import { benchHttp, type HttpRow } from './http.js'
+import { benchMiddleware } from './middleware/index.js'
 import { CAN_PIN, LOADER } from './load.js'
 import { writeReport, type BenchRun } from './report.js'
 import { benchRouting } from './routing.js'
@@ -20,7 +21,7 @@ import { checkTargets } from './targets.js'
 import { benchValidation } from './validation/http.js'
 import { benchWebSockets } from './websocket/index.js'
 
-const PARTS = ['http', 'in-process', 'client', 'sessions', 'validation', 'websocket'] as const
+const PARTS = ['http', 'in-process', 'client', 'sessions', 'validation', 'websocket', 'middleware'] as const
 type Part = (typeof PARTS)[number]
 
 function onlyPart(argv: readonly string[]): Part | undefined {
@@ -112,7 +113,7 @@ if (runs('sessions')) {
 } else if (sessions !== undefined) carry('sessions', sessions.date)
 
 /** A part measured as HTTP-style rows: run now (timed and logged), or carried over from the previous report. */
-async function rowsPart(part: 'validation' | 'websocket', measure: () => Promise<HttpRow[]>): Promise<{ date: string; rows: HttpRow[] } | undefined> {
+async function rowsPart(part: 'validation' | 'websocket' | 'middleware', measure: () => Promise<HttpRow[]>): Promise<{ date: string; rows: HttpRow[] } | undefined> {
   const earlier = previous?.[part]
   if (!runs(part)) {
     if (earlier !== undefined) carry(part, earlier.date)
@@ -128,13 +129,14 @@ async function rowsPart(part: 'validation' | 'websocket', measure: () => Promise
 
 const validation = await rowsPart('validation', () => benchValidation(plan, log))
 const websocket = await rowsPart('websocket', () => benchWebSockets(plan, log))
+const middleware = await rowsPart('middleware', () => benchMiddleware(plan, log))
 
 const cpu = cpus()
 const run: BenchRun = {
   date: new Date().toISOString(),
   machine: { cpu: cpu[0]?.model.trim() ?? 'unknown', cores: cpu.length, memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${type()} ${release()}`, node: process.version },
   versions: Object.fromEntries(['routechain', 'find-my-way', 'fastify', 'hono', '@hono/node-server', 'koa', '@koa/router', 'express', 'h3', 'koa-compose',
-    '@fastify/secure-session', 'sodium-native', 'tweetnacl', 'tweetsodium', 'blakejs', 'redis', 'mitata', 'autocannon', 'undici']
+    '@fastify/secure-session', 'sodium-native', 'helmet', 'multer', '@fastify/helmet', '@fastify/multipart', '@fastify/busboy', 'tweetnacl', 'tweetsodium', 'blakejs', 'redis', 'mitata', 'autocannon', 'undici']
     .map((name) => [name, name === 'routechain' ? (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version : version(name)])),
   method,
   commands: [
@@ -149,16 +151,19 @@ const run: BenchRun = {
     `# validation: ${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c${plan.connections} -d${plan.seconds}s --latency -H 'content-type: application/json' -s body.lua http://127.0.0.1:PORT/users (body.lua sets wrk.method = "POST" and wrk.body to the 10-field body)`,
     `# websocket: ${CAN_PIN ? 'taskset -c 1 ' : ''}node .build/bench/websocket/client.js echo|handshake ws://127.0.0.1:PORT/echo?token=t SECONDS 32|8`,
     `# validation servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/validation/serve.js INDEX 0`,
+    `# middleware: ${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c${plan.connections} -d${plan.seconds}s --latency http://127.0.0.1:PORT/secure, and with -s upload.lua (POST, the 64 KiB multipart body) http://127.0.0.1:PORT/upload`,
+    `# middleware servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/middleware/serve.js INDEX 0`,
   ],
   http,
   inProcess,
   // a carried-over part keeps the verdicts its own run gave (the code that judged it may have changed since)
-  targets: checkTargets(http, inProcess, sessions?.http, client?.rows, validation?.rows, websocket?.rows).map((t) =>
+  targets: checkTargets(http, inProcess, sessions?.http, client?.rows, validation?.rows, websocket?.rows, middleware?.rows).map((t) =>
     (t.part !== undefined && carried[t.part] !== undefined ? previous?.targets.find((p) => p.target === t.target) ?? t : t)),
   sessions,
   client,
   validation,
   websocket,
+  middleware,
   ...(Object.keys(carried).length === 0 ? {} : { carried }),
 }
 mkdirSync(dir, { recursive: true })

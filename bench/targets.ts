@@ -9,7 +9,7 @@ import { TIMED } from './spec.js'
 import { median } from './stats.js'
 
 /** Which part of the benchmarks measures a target (as `--only` names parts in the report). */
-export type TargetPart = 'HTTP' | 'in process' | 'client' | 'sessions' | 'validation' | 'websocket'
+export type TargetPart = 'HTTP' | 'in process' | 'client' | 'sessions' | 'validation' | 'websocket' | 'middleware'
 
 /** One target and whether this run met it. */
 export interface TargetResult {
@@ -56,7 +56,7 @@ function pairedRatio(mine: HttpRow | undefined, other: HttpRow | undefined): num
  */
 export function checkTargets(
   http: readonly HttpRow[], inProcess: readonly TimedCase[], sessions: readonly HttpRow[] = [], client: readonly ClientRow[] = [], validation: readonly HttpRow[] = [],
-  websocket: readonly HttpRow[] = [],
+  websocket: readonly HttpRow[] = [], middleware: readonly HttpRow[] = [],
 ): TargetResult[] {
   const ratio = (contender: string, route: string): number | undefined =>
     http.find((r) => r.contender === contender && r.route === route)?.medianRatio
@@ -65,7 +65,8 @@ export function checkTargets(
   const results: TargetResult[] = []
   const add = (target: string, value: number | undefined, measured: string, met: (v: number) => boolean): void => {
     const part: TargetPart = target.startsWith('HTTP') ? 'HTTP' : target.startsWith('Sessions') ? 'sessions' : target.startsWith('Client') ? 'client'
-      : target.startsWith('Validation') ? 'validation' : target.startsWith('WebSocket') ? 'websocket' : 'in process'
+      : target.startsWith('Validation') ? 'validation' : target.startsWith('WebSocket') ? 'websocket'
+      : target.startsWith('Middleware') ? 'middleware' : 'in process'
     results.push({ part, target, measured: value === undefined ? 'not measured' : measured, met: value === undefined ? undefined : met(value) })
   }
   const [postRoute, rootRoute] = TIMED.map((c) => c.name) as [string, string]
@@ -125,5 +126,11 @@ export function checkTargets(
     `${fmt(nearAjv)} × fastify's req/s (raw: routechain + valibot ${fmt(valibot?.medianRatio)}, fastify ${fmt(ajv?.medianRatio)})`, (v) => v >= 0.9)
   const echo = websocket.find((r) => r.contender === 'routechain (3-step chain)' && r.route.startsWith('WebSocket echo'))?.medianRatio
   add('WebSocket echo round trips through a 3-step chain ≥ 0.95 × raw ws', echo, `${fmt(echo)} ×`, (v) => v >= 0.95)
+  const mw = (name: string, route: string): HttpRow | undefined => middleware.find((r) => r.contender === name && r.route.startsWith(route))
+  const helmeted = pairedRatio(mw('routechain', 'GET /secure'), mw('express + helmet, multer', 'GET /secure'))
+  add('Middleware: routechain + fromConnect(helmet()) ahead of express + helmet', helmeted,
+    `${fmt(helmeted)} × express's req/s (raw: routechain ${fmt(mw('routechain', 'GET /secure')?.medianRatio)})`, (v) => v > 1)
+  const uploads = mw('routechain', 'POST /upload')?.medianRatio
+  add('Middleware: multipart uploads through req.multipart() ≥ 0.90 × raw @fastify/busboy', uploads, `${fmt(uploads)} ×`, (v) => v >= 0.9)
   return results
 }
