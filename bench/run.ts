@@ -151,7 +151,7 @@ const run: BenchRun = {
     `# validation: ${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c${plan.connections} -d${plan.seconds}s --latency -H 'content-type: application/json' -s body.lua http://127.0.0.1:PORT/users (body.lua sets wrk.method = "POST" and wrk.body to the 10-field body)`,
     `# websocket: ${CAN_PIN ? 'taskset -c 1 ' : ''}node .build/bench/websocket/client.js echo|handshake ws://127.0.0.1:PORT/echo?token=t SECONDS 32|8`,
     `# validation servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/validation/serve.js INDEX 0`,
-    `# middleware: ${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c${plan.connections} -d${plan.seconds}s --latency http://127.0.0.1:PORT/secure, and with -s upload.lua (POST, the 64 KiB multipart body) http://127.0.0.1:PORT/upload`,
+    `# middleware: ${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c${plan.connections} -d${plan.seconds}s --latency http://127.0.0.1:PORT/secure, and -c16 with -s upload.lua (POST, the 64 KiB multipart body) http://127.0.0.1:PORT/upload`,
     `# middleware servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/middleware/serve.js INDEX 0`,
   ],
   http,

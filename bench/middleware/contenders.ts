@@ -1,5 +1,5 @@
 // The middleware contenders (#16), the baseline first: raw node:http (helmet's headers set by hand, the upload
-// read with @fastify/busboy directly), routechain (fromConnect(helmet()), req.multipart()), Express 5 (helmet,
+// read with @fastify/busboy directly; the streaming ones all count file bytes on 'data' events), routechain (fromConnect(helmet()), req.multipart()), Express 5 (helmet,
 // multer), Fastify 5 (@fastify/helmet, @fastify/multipart) and Hono 4 (secureHeaders, parseBody).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -19,6 +19,16 @@ import type { Contender } from '../spec.js'
 import { HELMET_HEADERS } from './spec.js'
 
 const answer = (title: unknown, bytes: number): string => JSON.stringify({ title, bytes })
+
+/** Counts a file's bytes as raw node:http does, on 'data' events: the async iterator would cost more than the parsing. */
+function countBytes(file: NodeJS.ReadableStream): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let bytes = 0
+    file.on('data', (chunk: Buffer) => { bytes += chunk.length })
+    file.on('end', () => resolve(bytes))
+    file.on('error', reject)
+  })
+}
 
 function rawUpload(req: IncomingMessage, res: ServerResponse): void {
   const parser = Busboy({ headers: req.headers as IncomingMessage['headers'] & { 'content-type': string }, limits: { fileSize: 1024 * 1024 } })
@@ -60,7 +70,7 @@ const routechain: Contender = {
       let bytes = 0
       for await (const part of req.multipart()) {
         if (part.kind === 'field') title = part.value
-        else for await (const chunk of part.stream) bytes += (chunk as Buffer).length
+        else bytes += await countBytes(part.stream)
       }
       return answer(title, bytes)
     })
@@ -95,7 +105,7 @@ const fastifyApp: Contender = {
       let bytes = 0
       for await (const part of req.parts()) {
         if (part.type === 'field') title = part.value
-        else for await (const chunk of part.file) bytes += (chunk as Buffer).length
+        else bytes += await countBytes(part.file)
       }
       void reply.type('application/json').send(answer(title, bytes))
     })

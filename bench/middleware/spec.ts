@@ -4,7 +4,7 @@
 
 /** The report's names for the two measures. */
 export const SECURE_ROUTE = "GET /secure (helmet's security headers)"
-export const UPLOAD_ROUTE = 'POST /upload (multipart: a field and a 64 KiB file)'
+export const UPLOAD_ROUTE = 'POST /upload (multipart: a field and a 64 KiB file; 16 connections)'
 
 export const BOUNDARY = '----routechain-bench-7MA4YWxk'
 export const UPLOAD_TYPE = `multipart/form-data; boundary=${BOUNDARY}`

@@ -54,7 +54,7 @@ export class ConnectResponse extends Stream {
   /** node's marker that the head went out; middleware such as `compression` reads it. */
   _header: string | null = null
   readonly #headers = new Map<string, { name: string; value: OutgoingHttpHeader }>()
-  readonly #output = new Output(() => this.emit('drain'))
+  #output: Output | undefined
   readonly #onHead: () => void
   #ended = false
   #finishEmitted = false
@@ -66,25 +66,29 @@ export class ConnectResponse extends Stream {
     this.#onHead = onHead
   }
 
+  /** Whether the head has gone out, after which headers cannot change. */
   get headersSent(): boolean {
     return this._header !== null
   }
 
+  /** Whether more may be written. */
   get writable(): boolean {
     return !this.#ended && !this.destroyed
   }
 
+  /** Whether `end()` has been called. */
   get writableEnded(): boolean {
     return this.#ended
   }
 
+  /** Whether `finish` has been emitted. */
   get writableFinished(): boolean {
     return this.#finishEmitted
   }
 
-  /** The body written so far, as a stream that ends when the response does. */
+  /** The body written so far, as a stream that ends when the response does (made on first use: most never write). */
   get output(): Readable {
-    return this.#output
+    return (this.#output ??= new Output(() => this.emit('drain')))
   }
 
   /** Whether the whole body has been written already (then {@link takeBody} has all of it). */
@@ -94,15 +98,17 @@ export class ConnectResponse extends Stream {
 
   /** The whole body as bytes, once {@link ended}: what went into the output, taken out of it. */
   takeBody(): Buffer {
-    return (this.#output.read() as Buffer | null) ?? Buffer.alloc(0)
+    return (this.#output?.read() as Buffer | null | undefined) ?? Buffer.alloc(0)
   }
 
+  /** Sets a header (name case-insensitive); throws once the head has gone out, as node does. */
   setHeader(name: string, value: OutgoingHttpHeader): this {
     if (this._header !== null) throw headersSentError('set')
     this.#headers.set(name.toLowerCase(), { name, value })
     return this
   }
 
+  /** Adds values to a header, keeping those already set. */
   appendHeader(name: string, value: OutgoingHttpHeader): this {
     const existing = this.getHeader(name)
     if (existing === undefined) return this.setHeader(name, value)
@@ -110,29 +116,45 @@ export class ConnectResponse extends Stream {
     return this.setHeader(name, list)
   }
 
+  /** A header's value, or `undefined`. */
   getHeader(name: string): OutgoingHttpHeader | undefined {
     return this.#headers.get(name.toLowerCase())?.value
   }
 
+  /** The names of the headers set, lower case. */
   getHeaderNames(): string[] {
     return [...this.#headers.keys()]
   }
 
+  /** Calls `each` with every header set, by lower-case name: what {@link getHeaders} copies, without the copy. */
+  eachHeader(each: (name: string, value: OutgoingHttpHeader) => void): void {
+    for (const [key, { value }] of this.#headers) each(key, value)
+  }
+
+  /** How many headers are set. */
+  get headerCount(): number {
+    return this.#headers.size
+  }
+
+  /** A copy of the headers set, by lower-case name. */
   getHeaders(): OutgoingHttpHeaders {
     const headers = Object.create(null) as OutgoingHttpHeaders
     for (const [key, { value }] of this.#headers) headers[key] = value
     return headers
   }
 
+  /** Whether a header is set. */
   hasHeader(name: string): boolean {
     return this.#headers.has(name.toLowerCase())
   }
 
+  /** Removes a header; throws once the head has gone out. */
   removeHeader(name: string): void {
     if (this._header !== null) throw headersSentError('remove')
     this.#headers.delete(name.toLowerCase())
   }
 
+  /** Sends the head: the status, an optional reason phrase, and headers over those set. */
   writeHead(status: number, reason?: string | OutgoingHttpHeaders | OutgoingHttpHeader[], headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this {
     if (this._header !== null) throw headersSentError('write')
     if (typeof reason === 'string') this.statusMessage = reason
@@ -162,6 +184,7 @@ export class ConnectResponse extends Stream {
     if (this._header === null) this._implicitHeader()
   }
 
+  /** Writes part of the body (sending the head first if it has not gone out). */
   write(chunk: unknown, encoding?: BufferEncoding | Callback, callback?: Callback): boolean {
     if (typeof encoding === 'function') {
       callback = encoding
@@ -178,6 +201,7 @@ export class ConnectResponse extends Stream {
     return more
   }
 
+  /** Ends the body, with a last chunk if given; a head not yet sent gets the body's Content-Length. */
   end(chunk?: unknown, encoding?: BufferEncoding | Callback, callback?: Callback): this {
     if (typeof chunk === 'function') {
       callback = chunk as Callback
@@ -199,7 +223,7 @@ export class ConnectResponse extends Stream {
     this.#ended = true
     // node's `finished` turns true when end() is called; `on-finished` reads it for listeners added after
     this.finished = true
-    this.#output.push(null)
+    this.output.push(null)
     process.nextTick(() => {
       this.#finishEmitted = true
       this.emit('prefinish')
@@ -212,8 +236,9 @@ export class ConnectResponse extends Stream {
 
   #push(chunk: Buffer): boolean {
     if (this.destroyed) return false
-    const more = this.#output.push(chunk)
-    if (!more) this.#output.waiting = true
+    const output = this.output as Output
+    const more = output.push(chunk)
+    if (!more) output.waiting = true
     return more
   }
 
@@ -221,11 +246,12 @@ export class ConnectResponse extends Stream {
   destroy(error?: Error): this {
     if (this.destroyed) return this
     this.destroyed = true
-    this.#output.destroy(error)
+    this.#output?.destroy(error)
     process.nextTick(() => this.emit('close'))
     return this
   }
 
+  /** No-ops node's response has, which some middleware calls. */
   cork(): void {}
   uncork(): void {}
   setTimeout(): this {

@@ -31,8 +31,8 @@ export interface FromConnectOptions {
 interface ConnectState {
   readonly req: ConnectIncoming
   readonly res: ConnectResponse
-  /** The request's own fields before any middleware ran: anything else is what middleware added. */
-  readonly baseline: ReadonlySet<string>
+  /** The fields a request of this kind has before any middleware ran: any other is what middleware added. */
+  readonly baseline: Baseline
   /** Called when the response head goes out: set while a middleware runs, or while a reply plays through. */
   onHead: (() => void) | undefined
   /** Whether a reply already went through `res` (a later fromConnect step, further out, leaves it alone). */
@@ -40,12 +40,31 @@ interface ConnectState {
   sessionView: SessionView | undefined
 }
 
+interface Baseline {
+  readonly keys: ReadonlySet<string>
+  /** How many there are: fields added later come after them in `Object.keys` order. */
+  readonly count: number
+}
+
 type ConnectIncoming = (IncomingMessage | WebIncoming) & { url: string; originalUrl?: string; baseUrl?: string; session?: unknown }
 
 const STATE: unique symbol = Symbol('routechain.connect')
 const HANDED_ON = Symbol('handed on')
+/** The fields of a fresh request, per kind (node's IncomingMessage, WebIncoming): the same for every request of it. */
+const baselines = new WeakMap<object, Baseline>()
 
 type Holder = RouteRequest & { [STATE]?: ConnectState }
+
+function baselineOf(incoming: ConnectIncoming): Baseline {
+  const kind = incoming.constructor
+  let baseline = baselines.get(kind)
+  if (baseline === undefined) {
+    const keys = Object.keys(incoming)
+    baseline = { keys: new Set(keys), count: keys.length }
+    baselines.set(kind, baseline)
+  }
+  return baseline
+}
 
 function stateOf(req: RouteRequest): ConnectState {
   const holder = req as Holder
@@ -53,11 +72,12 @@ function stateOf(req: RouteRequest): ConnectState {
   if (known !== undefined) return known
   const raw = req.raw
   const incoming = (raw instanceof IncomingMessage ? raw : new WebIncoming(raw, req.url, req.headers, req.ip, req.secure)) as ConnectIncoming
+  const baseline = baselineOf(incoming)
   incoming.originalUrl ??= req.url
   const state: ConnectState = {
     req: incoming,
     res: new ConnectResponse(incoming as IncomingMessage, () => state.onHead?.()),
-    baseline: new Set(Object.keys(incoming)),
+    baseline,
     onHead: undefined,
     played: false,
     sessionView: undefined,
@@ -106,82 +126,100 @@ function replyOf(res: ConnectResponse, method: string): Reply {
   return new Reply(res.ended ? res.takeBody() : res.output, res.statusCode, headers)
 }
 
-/** Waits for the head `res` writes, once the current synchronous writes (a `res.end(body)` after it) are done. */
-function headWritten(state: ConnectState, method: string): Promise<Reply> {
-  return new Promise((resolve) => {
-    state.onHead = () => {
-      state.onHead = undefined
-      state.played = true
-      queueMicrotask(() => resolve(replyOf(state.res, method)))
-    }
-  })
-}
+type Outcome = Reply | typeof HANDED_ON
 
-/** Runs the middleware; resolves to HANDED_ON when it called `next()`, or to the reply it wrote itself. */
-function runMiddleware(middleware: ConnectMiddleware, state: ConnectState, req: RouteRequest): Promise<Reply | typeof HANDED_ON> {
+/**
+ * Runs the middleware: HANDED_ON when it called `next()`, or the reply it wrote itself; a promise of either
+ * when it did not settle at once (helmet and cors call `next()` before they return, so they cost no promise).
+ */
+function runMiddleware(middleware: ConnectMiddleware, state: ConnectState, req: RouteRequest): Outcome | Promise<Outcome> {
   const incoming = state.req
+  const res = state.res
   const mounted = mountedUrl(req)
   const url = incoming.url
   if (mounted !== undefined) {
     incoming.url = mounted.url
     incoming.baseUrl = mounted.base
   }
-  return new Promise<Reply | typeof HANDED_ON>((resolve, reject) => {
-    let settled = false
-    const settle = (): boolean => {
-      if (settled) return false
-      settled = true
-      incoming.url = url
-      state.sessionView?.settle()
-      return true
+  let settled = false
+  let result: Outcome | undefined
+  let failure: unknown
+  let resolve: ((outcome: Outcome) => void) | undefined
+  let reject: ((error: unknown) => void) | undefined
+  let gone: (() => void) | undefined
+  const settle = (outcome: Outcome | undefined, error?: unknown): void => {
+    if (settled) return
+    settled = true
+    state.onHead = undefined
+    incoming.url = url
+    state.sessionView?.settle()
+    if (gone !== undefined) req.signal.removeEventListener('abort', gone)
+    if (resolve === undefined) {
+      result = outcome
+      failure = error
+    } else if (outcome === undefined) reject?.(error)
+    else resolve(outcome)
+  }
+  let answered = false
+  state.onHead = () => {
+    answered = true
+    state.played = true
+    // a res.end(body) right after the head is part of the answer: take the reply once it has run
+    queueMicrotask(() => settle(replyOf(res, req.method)))
+  }
+  const next = (error?: unknown): void => {
+    if (answered) return
+    // Express's next('route') and next('router') skip the rest of a router; here the chain just goes on
+    if (error === undefined || error === null || error === 'route' || error === 'router') settle(HANDED_ON)
+    else settle(undefined, fromNextError(error))
+  }
+  try {
+    const value = middleware(incoming, res, next)
+    // Express 5 takes a rejected promise from a middleware as next(error)
+    if (value instanceof Promise) value.catch((error: unknown) => next(error ?? new Error('the middleware rejected')))
+  } catch (error) {
+    next(error)
+  }
+  if (settled) {
+    if (result === undefined) throw failure
+    return result
+  }
+  return new Promise<Outcome>((resolveOutcome, rejectOutcome) => {
+    resolve = resolveOutcome
+    reject = rejectOutcome
+    // a middleware still holding the request when the client leaves: let it know through res, and stop waiting
+    gone = () => {
+      res.destroy()
+      settle(undefined, req.signal.reason)
     }
-    const signal = req.signal
-    const gone = (): void => {
-      if (!settle()) return
-      state.onHead = undefined
-      state.res.destroy()
-      reject(signal.reason)
-    }
-    const next = (error?: unknown): void => {
-      if (!settle()) return
-      signal.removeEventListener('abort', gone)
-      state.onHead = undefined
-      // Express's next('route') and next('router') skip the rest of a router; here the chain just goes on
-      if (error === undefined || error === null || error === 'route' || error === 'router') resolve(HANDED_ON)
-      else reject(fromNextError(error))
-    }
-    headWritten(state, req.method).then((reply) => {
-      if (!settle()) return
-      signal.removeEventListener('abort', gone)
-      resolve(reply)
-    }, reject)
-    if (signal.aborted) return gone()
-    signal.addEventListener('abort', gone, { once: true })
-    try {
-      const value = middleware(incoming, state.res, next)
-      // Express 5 takes a rejected promise from a middleware as next(error)
-      if (value instanceof Promise) value.catch((error: unknown) => next(error ?? new Error('the middleware rejected')))
-    } catch (error) {
-      next(error)
-    }
+    if (req.signal.aborted) gone()
+    else req.signal.addEventListener('abort', gone, { once: true })
   })
 }
 
 /** Copies what the middleware added to its `req` (`req.user`, `req.file`) onto routechain's request. */
 function copyAdded(state: ConnectState, req: RouteRequest): void {
-  const target = req as unknown as Record<string, unknown>
   const source = state.req as unknown as Record<string, unknown>
-  for (const key of Object.keys(source)) {
-    if (state.baseline.has(key) || key === 'session' || key === 'originalUrl' || key === 'baseUrl') continue
+  const keys = Object.keys(source)
+  const { keys: baseline, count } = state.baseline
+  if (keys.length <= count) return
+  const target = req as unknown as Record<string, unknown>
+  for (let i = count; i < keys.length; i++) {
+    const key = keys[i] as string
+    // '_' fields are a middleware's own bookkeeping (passport's _sessionManager, parseurl's _parsedUrl)
+    if (baseline.has(key) || key.startsWith('_') || key === 'session' || key === 'originalUrl' || key === 'baseUrl') continue
     // routechain's own fields (url, params, session()…) stay routechain's
     if (key in target && !Object.hasOwn(target, key)) continue
     target[key] = source[key]
   }
 }
 
-function mergedHeaders(given: OutgoingHttpHeaders, own: OutgoingHttpHeaders): OutgoingHttpHeaders {
-  const headers: OutgoingHttpHeaders = { ...given, ...own }
-  const theirs = given['set-cookie']
+/** The middleware's headers with the chain's over them (theirs win), cookies kept from both. */
+function mergedHeaders(res: ConnectResponse, own: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {}
+  res.eachHeader((name, value) => { headers[name] = value })
+  const theirs = headers['set-cookie']
+  for (const name of Object.keys(own)) headers[name] = own[name]
   const ours = own['set-cookie']
   if (theirs !== undefined && ours !== undefined) {
     headers['set-cookie'] = [...(Array.isArray(theirs) ? theirs : [String(theirs)]), ...(Array.isArray(ours) ? ours : [String(ours)])]
@@ -200,19 +238,23 @@ function watched(res: ConnectResponse): boolean {
  * win, cookies are kept from both), and when it hooked `res` the reply is written through it, as Express
  * would, so `compression` compresses it and `morgan` logs it.
  */
-async function playThrough(state: ConnectState, answer: Reply, method: string): Promise<Reply> {
+function playThrough(state: ConnectState, answer: Reply, method: string): Reply | Promise<Reply> {
   const res = state.res
   state.played = true
   if (!watched(res)) {
-    const own = res.getHeaders()
-    if (Object.keys(own).length === 0) return answer
-    const merged = new Reply(answer.body, answer.status, mergedHeaders(own, answer.headers))
+    if (res.headerCount === 0) return answer
+    const merged = new Reply(answer.body, answer.status, mergedHeaders(res, answer.headers))
     merged.error = answer.error
     return merged
   }
   res.statusCode = answer.status
-  for (const [name, value] of Object.entries(mergedHeaders(res.getHeaders(), answer.headers))) if (value !== undefined) res.setHeader(name, value)
-  const head = headWritten(state, method)
+  for (const [name, value] of Object.entries(mergedHeaders(res, answer.headers))) if (value !== undefined) res.setHeader(name, value)
+  const head = new Promise<Reply>((resolve) => {
+    state.onHead = () => {
+      state.onHead = undefined
+      queueMicrotask(() => resolve(replyOf(res, method)))
+    }
+  })
   const body = answer.body
   if (body === null || noBodyAllowed(answer.status)) {
     res.end()
@@ -224,9 +266,10 @@ async function playThrough(state: ConnectState, answer: Reply, method: string): 
     source.on('error', (error: Error) => res.destroy(error))
     source.pipe(res as unknown as NodeJS.WritableStream)
   }
-  const reply = await head
-  reply.error = answer.error
-  return reply
+  return head.then((reply) => {
+    reply.error = answer.error
+    return reply
+  })
 }
 
 /**
@@ -255,16 +298,22 @@ export function fromConnect<Adds extends object = {}>(middleware: ConnectMiddlew
     configError('fromConnect() was given an Express error handler (err, req, res, next): routechain answers errors with app.onError((error, req) => …)')
   }
   const withSession = options.session === true
-  const step = async (req: RouteRequest, next: Next): Promise<unknown> => {
-    const state = stateOf(req)
-    if (withSession && state.sessionView === undefined) {
-      state.sessionView = new SessionView(await req.session(), { fresh: () => req.newSession(), set session(value: unknown) { state.req.session = value } })
-    }
-    const outcome = await runMiddleware(middleware, state, req)
+  const after = (outcome: Outcome, state: ConnectState, req: RouteRequest, next: Next): unknown => {
     if (outcome !== HANDED_ON) return outcome
     copyAdded(state, req)
-    const answer = await next()
-    return state.played ? answer : playThrough(state, answer, req.method)
+    return next().then((answer) => (state.played ? answer : playThrough(state, answer, req.method)))
+  }
+  const run = (state: ConnectState, req: RouteRequest, next: Next): unknown => {
+    const outcome = runMiddleware(middleware, state, req)
+    return outcome instanceof Promise ? outcome.then((settled) => after(settled, state, req, next)) : after(outcome, state, req, next)
+  }
+  const step = (req: RouteRequest, next: Next): unknown => {
+    const state = stateOf(req)
+    if (!withSession || state.sessionView !== undefined) return run(state, req, next)
+    return req.session().then((session) => {
+      state.sessionView = new SessionView(session, { fresh: () => req.newSession(), set session(value: unknown) { state.req.session = value } })
+      return run(state, req, next)
+    })
   }
   Object.defineProperty(step, 'name', { value: middleware.name === '' ? 'connect middleware' : middleware.name, configurable: true })
   return step as Step<RouteRequest, Adds>

@@ -65,6 +65,8 @@ export interface CollectedForm {
 /** What a request gives the multipart reader: its body, and hooks into the request's end. */
 export interface BodySource {
   readonly stream: Readable
+  /** Whether the transport holds the body to its declared Content-Length (node's parser does; a web Request need not). */
+  readonly heldToLength: boolean
   /** The body will not be read to its end: the connection is not kept for the rest of it. */
   leftUnread(): void
   /** Runs `cleanup` once the response has been sent, or the request has failed or gone. */
@@ -83,11 +85,10 @@ export function addField(fields: FormFields, name: string, value: string): void 
 function headerProblem(header: Record<string, string[]>, limits: ResolvedLimits): HttpError | undefined {
   let pairs = 0
   let size = 0
-  for (const [name, values] of Object.entries(header)) {
-    for (const value of values) {
-      pairs++
-      size += name.length + value.length + 4 // "name: value\r\n"
-    }
+  for (const name in header) {
+    const values = header[name] as string[]
+    pairs += values.length
+    for (const value of values) size += name.length + value.length + 4 // "name: value\r\n"
   }
   if (pairs > limits.headerPairs) return pastLimit(`a part has more than ${limits.headerPairs} header lines`)
   if (size > limits.headerSize) return pastLimit(`a part's headers are larger than ${limits.headerSize} bytes`)
@@ -254,13 +255,15 @@ export class Multipart implements AsyncIterable<MultipartPart> {
       this.#ended = true
       this.#wake?.()
     })
-    let size = 0
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limits.total) this.#fail(pastLimit(`request body is larger than ${limits.total} bytes`))
-    })
+    // a body held to its Content-Length was checked against the limit already; any other is counted as it comes
+    if (!(this.#body?.heldToLength === true && this.#headers['content-length'] !== undefined)) {
+      let size = 0
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length
+        if (size > limits.total) this.#fail(pastLimit(`request body is larger than ${limits.total} bytes`))
+      })
+    }
     stream.once('error', (error) => this.#fail(new HttpError(400, 'the request body could not be read', { cause: error })))
-    stream.once('aborted', () => this.#fail(new HttpError(400, 'the request body could not be read: the client went away')))
     stream.once('close', () => {
       if (!stream.readableEnded) this.#fail(new HttpError(400, 'the request body could not be read: the client went away'))
     })

@@ -60,6 +60,7 @@ export class NodeRequest extends RequestBase {
     if (raw.readableEnded) return new RoutechainError('ERR_ROUTECHAIN_BODY_USED', 'the request body was already read from req.raw; read it through the body readers only')
     return {
       stream: raw,
+      heldToLength: true,
       leftUnread: () => { res.shouldKeepAlive = false },
       // 'close' comes once the response is sent, or the connection is gone
       whenDone: (cleanup) => {

@@ -142,8 +142,7 @@ export abstract class RequestBase implements RouteRequest {
         continue
       }
       // a file input left empty sends a nameless, empty file: nothing is lost by passing over it
-      const bytes = await drain(part.stream)
-      if (part.filename !== '' || bytes > 0) {
+      if (part.filename !== '' || await drain(part.stream) > 0) {
         throw new HttpError(400, `req.form() reads text fields, and field "${part.name}" is a file: this route reads its form with req.multipart()`)
       }
     }

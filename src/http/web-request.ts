@@ -58,6 +58,7 @@ export class WebRequest extends RequestBase {
     const body = request.body
     return {
       stream: body === null ? Readable.from([]) : Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>),
+      heldToLength: false,
       leftUnread: () => { void body?.cancel().catch(() => {}) },
       whenDone: (cleanup) => { (this.#cleanups ??= []).push(cleanup) },
     }
