@@ -132,5 +132,8 @@ export function checkTargets(
     `${fmt(helmeted)} × express's req/s (raw: routechain ${fmt(mw('routechain', 'GET /secure')?.medianRatio)})`, (v) => v > 1)
   const uploads = mw('routechain', 'POST /upload')?.medianRatio
   add('Middleware: multipart uploads through req.multipart() ≥ 0.90 × raw @fastify/busboy', uploads, `${fmt(uploads)} ×`, (v) => v >= 0.9)
+  const uploadsVsFastify = pairedRatio(mw('routechain', 'POST /upload'), mw('fastify + @fastify/helmet, @fastify/multipart', 'POST /upload'))
+  add('Middleware: multipart uploads through req.multipart() ahead of fastify + @fastify/multipart', uploadsVsFastify,
+    `${fmt(uploadsVsFastify)} × fastify's req/s`, (v) => v > 1)
   return results
 }

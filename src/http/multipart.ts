@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { unlink } from 'node:fs/promises'
 import type { IncomingHttpHeaders } from 'node:http'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -105,7 +106,7 @@ export class Multipart implements AsyncIterable<MultipartPart> {
   readonly #headers: IncomingHttpHeaders
   readonly #source: () => BodySource | Error
   readonly #limits: ResolvedLimits
-  readonly #tmpDir: string
+  readonly #tmpDir: string | undefined
   readonly #queue: MultipartPart[] = []
   #body: BodySource | undefined
   #parser: BusboyInstance | undefined
@@ -118,7 +119,7 @@ export class Multipart implements AsyncIterable<MultipartPart> {
   #saved: string[] | undefined
 
   /** @internal created by `req.multipart()` */
-  constructor(headers: IncomingHttpHeaders, source: () => BodySource | Error, limits: ResolvedLimits, tmpDir: string) {
+  constructor(headers: IncomingHttpHeaders, source: () => BodySource | Error, limits: ResolvedLimits, tmpDir: string | undefined) {
     this.#headers = headers
     this.#source = source
     this.#limits = limits
@@ -174,7 +175,8 @@ export class Multipart implements AsyncIterable<MultipartPart> {
   }
 
   async #save(part: MultipartFile): Promise<SavedFile> {
-    const path = join(this.#tmpDir, `routechain-upload-${randomUUID()}`)
+    // os.tmpdir() reads the environment on every call: only when a file is saved
+    const path = join(this.#tmpDir ?? tmpdir(), `routechain-upload-${randomUUID()}`)
     if (this.#saved === undefined) {
       this.#saved = []
       this.#body?.whenDone(() => void this.#removeSaved())

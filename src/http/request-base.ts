@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
-import { tmpdir } from 'node:os'
 import { parse as parseCookies } from 'cookie'
 import { checkByteLimit, configError, RoutechainError } from '../errors.js'
 import { isJsonType, mediaType } from '../util/media-type.js'
@@ -153,7 +152,7 @@ export abstract class RequestBase implements RouteRequest {
     if (this.#multipart !== undefined) return this.#multipart
     const limits = resolveLimits(options?.limits, this.bodyLimit)
     const source = (): BodySource | Error => this.#body !== undefined ? bodyUsed('another body reader') : this.bodySource()
-    return (this.#multipart = new Multipart(this.headers, source, limits, options?.tmpDir ?? tmpdir()))
+    return (this.#multipart = new Multipart(this.headers, source, limits, options?.tmpDir))
   }
 
   session<D extends object = KnownSessionData>(): Promise<Session<D>> {
