@@ -19,9 +19,8 @@ export type { Next } from './core/step.js'
 // Requests
 export type { RouteRequest, MatchedRequest, Query, AnyParams } from './http/route-request.js'
 export type { BodyOptions, FormFields, FormOptions, JsonOptions } from './http/body.js'
-export type {
-  CollectedForm, Multipart, MultipartField, MultipartFile, MultipartOptions, MultipartPart, SavedFile,
-} from './http/multipart.js'
+export type { Multipart } from './http/multipart.js'
+export type { CollectedForm, MultipartField, MultipartFile, MultipartOptions, MultipartPart, SavedFile } from './http/multipart-parts.js'
 export type { MultipartLimits } from './http/multipart-limits.js'
 
 // Replies

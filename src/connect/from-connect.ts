@@ -1,13 +1,11 @@
-import { IncomingMessage, type OutgoingHttpHeaders } from 'node:http'
 import type { Next, Step } from '../core/step.js'
 import { configError } from '../errors.js'
 import { HttpError } from '../http/http-error.js'
-import { noBodyAllowed, Reply } from '../http/reply.js'
+import type { Reply } from '../http/reply.js'
 import type { RouteRequest } from '../http/route-request.js'
-import { toReadable } from '../http/stream-body.js'
-import { ConnectResponse } from './connect-response.js'
+import { copyAdded, mountedUrl, stateOf, type ConnectState } from './connect-state.js'
+import { playThrough, replyOf } from './play-through.js'
 import { SessionView } from './session-view.js'
-import { WebIncoming } from './web-incoming.js'
 
 /**
  * An Express/connect middleware: `(req, res, next)`. Its parameter types are left open because every package
@@ -27,85 +25,6 @@ export interface FromConnectOptions {
   session?: boolean
 }
 
-/** What every `fromConnect()` step of one request shares, so the middleware see one `req` and one `res`. */
-interface ConnectState {
-  readonly req: ConnectIncoming
-  readonly res: ConnectResponse
-  /** The fields a request of this kind has before any middleware ran: any other is what middleware added. */
-  readonly baseline: Baseline
-  /** Called when the response head goes out: set while a middleware runs, or while a reply plays through. */
-  onHead: (() => void) | undefined
-  /** Whether a reply already went through `res` (a later fromConnect step, further out, leaves it alone). */
-  played: boolean
-  sessionView: SessionView | undefined
-}
-
-interface Baseline {
-  readonly keys: ReadonlySet<string>
-  /** How many there are: fields added later come after them in `Object.keys` order. */
-  readonly count: number
-}
-
-type ConnectIncoming = (IncomingMessage | WebIncoming) & { url: string; originalUrl?: string; baseUrl?: string; session?: unknown }
-
-const STATE: unique symbol = Symbol('routechain.connect')
-const HANDED_ON = Symbol('handed on')
-/** The fields of a fresh request, per kind (node's IncomingMessage, WebIncoming): the same for every request of it. */
-const baselines = new WeakMap<object, Baseline>()
-
-type Holder = RouteRequest & { [STATE]?: ConnectState }
-
-function baselineOf(incoming: ConnectIncoming): Baseline {
-  const kind = incoming.constructor
-  let baseline = baselines.get(kind)
-  if (baseline === undefined) {
-    const keys = Object.keys(incoming)
-    baseline = { keys: new Set(keys), count: keys.length }
-    baselines.set(kind, baseline)
-  }
-  return baseline
-}
-
-function stateOf(req: RouteRequest): ConnectState {
-  const holder = req as Holder
-  const known = holder[STATE]
-  if (known !== undefined) return known
-  const raw = req.raw
-  const incoming = (raw instanceof IncomingMessage ? raw : new WebIncoming(raw, req.url, req.headers, req.ip, req.secure)) as ConnectIncoming
-  const baseline = baselineOf(incoming)
-  incoming.originalUrl ??= req.url
-  const state: ConnectState = {
-    req: incoming,
-    res: new ConnectResponse(incoming as IncomingMessage, () => state.onHead?.()),
-    baseline,
-    onHead: undefined,
-    played: false,
-    sessionView: undefined,
-  }
-  holder[STATE] = state
-  return state
-}
-
-/**
- * Under a wildcard route (`/static/*`), the middleware sees the URL below the wildcard's prefix, as Express
- * shows `app.use('/static', …)` middleware the URL below its mount point: `req.url` is `/app.css?v=1`,
- * `req.baseUrl` `/static`, `req.originalUrl` the whole URL. Elsewhere it sees the whole URL.
- */
-function mountedUrl(req: RouteRequest): { url: string; base: string } | undefined {
-  const route = req.route
-  if (route === undefined || !route.endsWith('*')) return undefined
-  // find-my-way's parameters never span a '/', so the prefix has as many segments in the pattern as in the path
-  const slashes = route.split('/').length - 1
-  const path = req.path
-  let at = -1
-  for (let i = 0; i < slashes; i++) {
-    at = path.indexOf('/', at + 1)
-    if (at === -1) return undefined
-  }
-  const query = req.url.indexOf('?')
-  return { url: path.slice(at) + (query === -1 ? '' : req.url.slice(query)), base: path.slice(0, at) }
-}
-
 /** An error a middleware passed to `next(err)`: one with an HTTP status (`http-errors`, body-parser) keeps it. */
 function fromNextError(error: unknown): unknown {
   if (typeof error !== 'object' || error === null || error instanceof HttpError) return error
@@ -116,16 +35,7 @@ function fromNextError(error: unknown): unknown {
   return new HttpError(code, shown, { cause: error })
 }
 
-/** The reply a response written into `res` becomes: its status and headers, and its body whole or as a stream. */
-function replyOf(res: ConnectResponse, method: string): Reply {
-  const headers = { ...res.getHeaders() }
-  if (noBodyAllowed(res.statusCode) || method === 'HEAD') {
-    res.output.resume()
-    return new Reply(null, res.statusCode, headers)
-  }
-  return new Reply(res.ended ? res.takeBody() : res.output, res.statusCode, headers)
-}
-
+const HANDED_ON = Symbol('handed on')
 type Outcome = Reply | typeof HANDED_ON
 
 /**
@@ -194,81 +104,6 @@ function runMiddleware(middleware: ConnectMiddleware, state: ConnectState, req: 
     }
     if (req.signal.aborted) gone()
     else req.signal.addEventListener('abort', gone, { once: true })
-  })
-}
-
-/** Copies what the middleware added to its `req` (`req.user`, `req.file`) onto routechain's request. */
-function copyAdded(state: ConnectState, req: RouteRequest): void {
-  const source = state.req as unknown as Record<string, unknown>
-  const keys = Object.keys(source)
-  const { keys: baseline, count } = state.baseline
-  if (keys.length <= count) return
-  const target = req as unknown as Record<string, unknown>
-  for (let i = count; i < keys.length; i++) {
-    const key = keys[i] as string
-    // '_' fields are a middleware's own bookkeeping (passport's _sessionManager, parseurl's _parsedUrl)
-    if (baseline.has(key) || key.startsWith('_') || key === 'session' || key === 'originalUrl' || key === 'baseUrl') continue
-    // routechain's own fields (url, params, session()…) stay routechain's
-    if (key in target && !Object.hasOwn(target, key)) continue
-    target[key] = source[key]
-  }
-}
-
-/** The middleware's headers with the chain's over them (theirs win), cookies kept from both. */
-function mergedHeaders(res: ConnectResponse, own: OutgoingHttpHeaders): OutgoingHttpHeaders {
-  const headers: OutgoingHttpHeaders = {}
-  res.eachHeader((name, value) => { headers[name] = value })
-  const theirs = headers['set-cookie']
-  for (const name of Object.keys(own)) headers[name] = own[name]
-  const ours = own['set-cookie']
-  if (theirs !== undefined && ours !== undefined) {
-    headers['set-cookie'] = [...(Array.isArray(theirs) ? theirs : [String(theirs)]), ...(Array.isArray(ours) ? ours : [String(ours)])]
-  }
-  return headers
-}
-
-/** Whether the middleware hooked `res` (compression wraps write/end, morgan and on-finished listen for the end). */
-function watched(res: ConnectResponse): boolean {
-  return Object.hasOwn(res, 'writeHead') || Object.hasOwn(res, 'write') || Object.hasOwn(res, 'end') ||
-    res.listenerCount('finish') > 0 || res.listenerCount('close') > 0 || res.listenerCount('prefinish') > 0
-}
-
-/**
- * The rest of the chain's answer, through the middleware's `res`: headers it set are added (the chain's own
- * win, cookies are kept from both), and when it hooked `res` the reply is written through it, as Express
- * would, so `compression` compresses it and `morgan` logs it.
- */
-function playThrough(state: ConnectState, answer: Reply, method: string): Reply | Promise<Reply> {
-  const res = state.res
-  state.played = true
-  if (!watched(res)) {
-    if (res.headerCount === 0) return answer
-    const merged = new Reply(answer.body, answer.status, mergedHeaders(res, answer.headers))
-    merged.error = answer.error
-    return merged
-  }
-  res.statusCode = answer.status
-  for (const [name, value] of Object.entries(mergedHeaders(res, answer.headers))) if (value !== undefined) res.setHeader(name, value)
-  const head = new Promise<Reply>((resolve) => {
-    state.onHead = () => {
-      state.onHead = undefined
-      queueMicrotask(() => resolve(replyOf(res, method)))
-    }
-  })
-  const body = answer.body
-  if (body === null || noBodyAllowed(answer.status)) {
-    res.end()
-  } else if (typeof body === 'string' || body instanceof Uint8Array) {
-    if (!res.hasHeader('content-length')) res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength)
-    res.end(body)
-  } else {
-    const source = toReadable(body)
-    source.on('error', (error: Error) => res.destroy(error))
-    source.pipe(res as unknown as NodeJS.WritableStream)
-  }
-  return head.then((reply) => {
-    reply.error = answer.error
-    return reply
   })
 }
 

@@ -57,3 +57,18 @@ export function pastLimit(what: string): HttpError {
 export function malformed(what: string): HttpError {
   return new HttpError(400, `malformed multipart body: ${what}`, { headers: { connection: 'close' } })
 }
+
+/** The problem with a part's header block, if any: more lines or bytes than allowed, or no Content-Disposition. */
+export function headerProblem(header: Record<string, string[]>, limits: ResolvedLimits): HttpError | undefined {
+  let pairs = 0
+  let size = 0
+  for (const name in header) {
+    const values = header[name] as string[]
+    pairs += values.length
+    for (const value of values) size += name.length + value.length + 4 // "name: value\r\n"
+  }
+  if (pairs > limits.headerPairs) return pastLimit(`a part has more than ${limits.headerPairs} header lines`)
+  if (size > limits.headerSize) return pastLimit(`a part's headers are larger than ${limits.headerSize} bytes`)
+  if (header['content-disposition'] === undefined) return malformed('a part has no Content-Disposition')
+  return undefined
+}

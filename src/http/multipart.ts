@@ -11,91 +11,10 @@ import { RoutechainError } from '../errors.js'
 import { mediaType } from '../util/media-type.js'
 import type { FormFields } from './body.js'
 import { HttpError } from './http-error.js'
-import { malformed, pastLimit, type MultipartLimits, type ResolvedLimits } from './multipart-limits.js'
-
-/** Options for `req.multipart()`. */
-export interface MultipartOptions {
-  /** Past any of these the request is answered 413. */
-  limits?: MultipartLimits
-  /** Where `collect()` writes uploaded files. @default the system's temporary directory */
-  tmpDir?: string
-}
-
-/** A text field of a multipart body. */
-export interface MultipartField {
-  readonly kind: 'field'
-  readonly name: string
-  readonly value: string
-  /** The part's media type, `text/plain` unless it said otherwise. */
-  readonly type: string
-}
-
-/** A file of a multipart body, as it streams in. Read `stream` before asking for the next part, or it is skipped. */
-export interface MultipartFile {
-  readonly kind: 'file'
-  /** The form field's name. */
-  readonly name: string
-  /** The file name the client gave, without any directory part; `''` for a file input left empty. */
-  readonly filename: string
-  /** The media type the client gave, `application/octet-stream` unless it said otherwise. */
-  readonly type: string
-  /** The file's bytes. It fails with a 413 HttpError past `limits.fileSize`, never ending short in silence. */
-  readonly stream: Readable
-}
-
-/** One part of a multipart body. */
-export type MultipartPart = MultipartField | MultipartFile
-
-/** A file `collect()` wrote to a temporary file, which is removed once the response is sent. */
-export interface SavedFile {
-  readonly name: string
-  readonly filename: string
-  readonly type: string
-  /** Its size in bytes. */
-  readonly size: number
-  /** The temporary file. Move it (`fs.rename`) to keep it past the response. */
-  readonly path: string
-}
-
-/** A multipart form read whole: its text fields, and its files saved to temporary files. */
-export interface CollectedForm {
-  readonly fields: FormFields
-  readonly files: SavedFile[]
-}
-
-/** What a request gives the multipart reader: its body, and hooks into the request's end. */
-export interface BodySource {
-  readonly stream: Readable
-  /** Whether the transport holds the body to its declared Content-Length (node's parser does; a web Request need not). */
-  readonly heldToLength: boolean
-  /** The body will not be read to its end: the connection is not kept for the rest of it. */
-  leftUnread(): void
-  /** Runs `cleanup` once the response has been sent, or the request has failed or gone. */
-  whenDone(cleanup: () => void): void
-}
+import { headerProblem, malformed, pastLimit, type ResolvedLimits } from './multipart-limits.js'
+import { addField, type BodySource, type CollectedForm, type MultipartFile, type MultipartPart, type SavedFile } from './multipart-parts.js'
 
 const MULTIPART = 'multipart/form-data'
-
-/** Adds a field to a form: a repeated name becomes a list, as for urlencoded forms. */
-export function addField(fields: FormFields, name: string, value: string): void {
-  const existing = fields[name]
-  fields[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]
-}
-
-/** The problem with a part's header block, if any: more lines or bytes than allowed, or no Content-Disposition. */
-function headerProblem(header: Record<string, string[]>, limits: ResolvedLimits): HttpError | undefined {
-  let pairs = 0
-  let size = 0
-  for (const name in header) {
-    const values = header[name] as string[]
-    pairs += values.length
-    for (const value of values) size += name.length + value.length + 4 // "name: value\r\n"
-  }
-  if (pairs > limits.headerPairs) return pastLimit(`a part has more than ${limits.headerPairs} header lines`)
-  if (size > limits.headerSize) return pastLimit(`a part's headers are larger than ${limits.headerSize} bytes`)
-  if (header['content-disposition'] === undefined) return malformed('a part has no Content-Disposition')
-  return undefined
-}
 
 /**
  * A multipart/form-data body read with `@fastify/busboy`: iterate it for its parts as they stream in, or

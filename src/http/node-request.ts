@@ -3,7 +3,7 @@ import type { TLSSocket } from 'node:tls'
 import { RoutechainError } from '../errors.js'
 import { readBody } from './node-body.js'
 import { HttpError } from './http-error.js'
-import type { BodySource } from './multipart.js'
+import type { BodySource } from './multipart-parts.js'
 import { RequestBase, type RequestContext } from './request-base.js'
 import type { AnyParams } from './route-request.js'
 

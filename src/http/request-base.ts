@@ -6,7 +6,8 @@ import {
   DEFAULT_JSON_DEPTH, DEFAULT_MAX_FIELDS, parseFields, parseJson, tooManyFields, tooManyQueryKeys, type BodyOptions, type FormFields, type FormOptions, type JsonOptions,
 } from './body.js'
 import { HttpError } from './http-error.js'
-import { addField, Multipart, type BodySource, type MultipartOptions } from './multipart.js'
+import { Multipart } from './multipart.js'
+import { addField, type BodySource, type MultipartOptions } from './multipart-parts.js'
 import { resolveLimits, type MultipartLimits } from './multipart-limits.js'
 import { clientAddress, forwardedProto, type TrustsHop } from './proxy.js'
 import type { AnyParams, Query, RouteRequest } from './route-request.js'

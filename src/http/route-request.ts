@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { BodyOptions, FormFields, FormOptions, JsonOptions } from './body.js'
-import type { Multipart, MultipartOptions } from './multipart.js'
+import type { Multipart } from './multipart.js'
+import type { MultipartOptions } from './multipart-parts.js'
 import type { KnownSessionData, Session } from '../session/session.js'
 
 /** Query string fields; a repeated field becomes an array. */
