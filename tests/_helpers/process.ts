@@ -1,5 +1,6 @@
-// HTTP servers a test runs as child processes (the Python aiohttp app, the scale-out workers): each listens on
-// 127.0.0.1, port 0, and prints the port it bound as its first line on stdout once it accepts connections.
+// Programs a test runs: HTTP servers as child processes (the Python aiohttp app, the scale-out workers), each
+// listening on 127.0.0.1, port 0, and printing the port it bound as its first line on stdout once it accepts
+// connections; and clients run once to their end (curl, a Python script).
 import { spawn, type ChildProcess } from 'node:child_process'
 
 /** How long a server process may take to print its port. */
@@ -64,4 +65,30 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 2000)
   await exited
   clearTimeout(timer)
+}
+
+/** How a program run once ended, and what it printed. */
+export interface CommandResult {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs `command args` to its end, `input` on its stdin, without blocking this process; stopped by its PID after 30 s. */
+export function runCommand(command: string, args: readonly string[], input = '', env: NodeJS.ProcessEnv = process.env): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env })
+    let stdout = ''
+    let stderr = ''
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+    child.on('error', (error) => { clearTimeout(timer); reject(error) })
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr })
+    })
+    child.stdin.end(input)
+  })
 }

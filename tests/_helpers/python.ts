@@ -1,11 +1,11 @@
 // The Python side of the interop tests: Debian's python3 running a script from tests/_helpers (the scripts stay
 // in the source tree; the compiled tests find them from .build/tests/_helpers/ or any other outDir as deep).
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as assert from 'uvu/assert'
-import { startServerProcess, type ServerProcess } from './process.js'
+import { runCommand, startServerProcess, type ServerProcess } from './process.js'
 
 /** Debian's python3: the python3 first on PATH may not have the modules. */
 export const PYTHON = '/usr/bin/python3'
@@ -41,27 +41,15 @@ export function runPythonJson<T>(script: string, input: unknown): T {
  * As {@link runPythonJson}, without blocking this process: for a script that talks to a server running here.
  * Stopped by its PID after 30 s.
  */
-export function runPythonJsonAsync<T>(script: string, input: unknown): Promise<T> {
+export async function runPythonJsonAsync<T>(script: string, input: unknown): Promise<T> {
   assert.ok(existsSync(script), `the Python script is missing at ${script}`)
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [script], { env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } })
-    let stdout = ''
-    let stderr = ''
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      if (code !== 0) return reject(new Error(`${basename(script)} exited with ${code ?? signal}:\n${stderr}`))
-      try {
-        resolve(JSON.parse(stdout) as T)
-      } catch (error) {
-        reject(new Error(`${basename(script)} printed no JSON: ${stdout}\n${stderr}`, { cause: error }))
-      }
-    })
-    child.stdin.end(JSON.stringify(input))
-  })
+  const run = await runCommand(PYTHON, [script], JSON.stringify(input), { ...process.env, PYTHONDONTWRITEBYTECODE: '1' })
+  if (run.code !== 0) throw new Error(`${basename(script)} exited with ${run.code ?? run.signal}:\n${run.stderr}`)
+  try {
+    return JSON.parse(run.stdout) as T
+  } catch (error) {
+    throw new Error(`${basename(script)} printed no JSON: ${run.stdout}\n${run.stderr}`, { cause: error })
+  }
 }
 
 /**

@@ -1,6 +1,5 @@
 // Multipart uploads from real clients (#16): curl's -F and Python aiohttp's FormData, to a route that reads the
 // form with req.multipart().collect() and answers what arrived: fields, file names, types, sizes and a digest.
-import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -10,6 +9,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createApp, type App } from '../../src/index.js'
 import { recordingLogger } from '../_helpers/http.js'
+import { runCommand } from '../_helpers/process.js'
 import { runPythonJsonAsync } from '../_helpers/python.js'
 import { hasCommand, hasPythonModules, needs } from '../_helpers/services.js'
 
@@ -39,19 +39,6 @@ const EXPECTED = (textType: string) => ({
   ],
 })
 
-function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args)
-    let stdout = ''
-    let stderr = ''
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-    child.on('error', reject)
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }) })
-  })
-}
-
 test('curl -F: fields, a repeated field and two files arrive whole', async () => {
   if (!needs('curl', hasCommand('curl'), 'apt-get install curl')) return
   const app = uploadApp()
@@ -60,7 +47,7 @@ test('curl -F: fields, a repeated field and two files arrive whole', async () =>
     await writeFile(join(dir, 'photo.bin'), BINARY)
     await writeFile(join(dir, 'notes.txt'), 'hello, world')
     const server = await app.listen({ port: 0, host: '127.0.0.1' })
-    const result = await run('curl', ['-sS', '--max-time', '20', '-w', '\n%{http_code}',
+    const result = await runCommand('curl', ['-sS', '--max-time', '20', '-w', '\n%{http_code}',
       '-F', 'title=Trip — été', '-F', 'tags=sea', '-F', 'tags=sun',
       '-F', `photo=@${join(dir, 'photo.bin')};type=application/octet-stream`, '-F', `notes=@${join(dir, 'notes.txt')};type=text/plain`,
       `${server.url}/upload`])
