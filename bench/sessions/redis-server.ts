@@ -77,11 +77,11 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()))
 }
 
-async function startOn(port: number): Promise<RedisServer> {
+async function startOn(port: number, extra: readonly string[]): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'routechain-redis-'))
   const child = spawn(REDIS_SERVER, [
     '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-    '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning',
+    '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning', ...extra,
   ], { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const keep = (chunk: Buffer): void => { output = (output + chunk.toString()).slice(-4000) }
@@ -127,13 +127,16 @@ async function startOn(port: number): Promise<RedisServer> {
   }
 }
 
-/** Starts a private redis-server on a free loopback port, persistence off, and waits (≤ 5 s) until it answers PING. */
-export async function startRedisServer(): Promise<RedisServer> {
+/**
+ * Starts a private redis-server on a free loopback port, persistence off, and waits (≤ 5 s) until it answers
+ * PING. `extra` arguments go on its command line (`--cluster-enabled yes` for a cluster node).
+ */
+export async function startRedisServer(extra: readonly string[] = []): Promise<RedisServer> {
   let last: unknown
   // the port was free when probed; another process may take it before redis-server binds it: try another
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await startOn(await freePort())
+      return await startOn(await freePort(), extra)
     } catch (error) {
       last = error
     }

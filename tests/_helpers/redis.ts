@@ -80,7 +80,8 @@ export function countingClient(inner: RedisClientLike, seen: string[]): RedisCli
   if ('call' in inner) {
     return { call: (name: string, ...args: string[]) => { seen.push(name.toUpperCase()); return inner.call(name, ...args) } }
   }
-  return { sendCommand: (args: string[]) => { seen.push(String(args[0]).toUpperCase()); return inner.sendCommand(args) } }
+  const plain = inner as { sendCommand(args: string[]): Promise<unknown> }
+  return { sendCommand: (args: string[]) => { seen.push(String(args[0]).toUpperCase()); return plain.sendCommand(args) } }
 }
 
 /** Looks straight into Redis, through the server's own client (see RedisServer.command). */

@@ -337,7 +337,7 @@ const WRITES = new Set(['SET', 'EVAL', 'DEL'])
 
   test('takes any object with sendCommand (node-redis) or call (ioredis)', async () => {
     const sent: string[][] = []
-    const node: RedisClientLike = { sendCommand: async (args) => { sent.push(args); return null } }
+    const node: RedisClientLike = { sendCommand: async (args: string[]) => { sent.push(args); return null } }
     const io: RedisClientLike = { call: async (name, ...args) => { sent.push([name, ...args]); return null } }
     const id = 'a'.repeat(32)
     assert.is(await new RedisStorage(node).load(id), undefined)
