@@ -132,6 +132,49 @@ export function summarise(contender: string, route: string, mine: LoadResult[], 
   }
 }
 
+/** What {@link pairedRounds} measures: contenders already serving, each measure's name, and how to load one. */
+export interface PairedRounds {
+  readonly plan: HttpPlan
+  /** The servers, the baseline first; `names[i]` is the contender `servers[i]` serves. */
+  readonly servers: readonly Server[]
+  readonly names: readonly string[]
+  /** Each measure's name in the report. */
+  readonly measures: readonly string[]
+  /** One timed load of measure `m` on server `c` for `seconds`. */
+  load(c: number, m: number, seconds: number): Promise<LoadResult>
+  /** Prefixes the progress lines, e.g. `middleware`. */
+  readonly part: string
+  readonly log: (line: string) => void
+}
+
+/**
+ * Warms every contender up on every measure, then runs `plan.rounds` rounds, the contenders' order turning each
+ * round, recording each run's result and the server's CPU per request; returns a row per contender and measure,
+ * paired round by round with the first server's (the baseline's).
+ */
+export async function pairedRounds(options: PairedRounds): Promise<HttpRow[]> {
+  const { plan, servers, names, measures, load: loadOf, part, log } = options
+  for (const c of servers.keys()) for (const m of measures.keys()) await loadOf(c, m, Math.max(1, plan.warmupSeconds))
+  const runs = servers.map(() => measures.map((): LoadResult[] => []))
+  const cpu = servers.map(() => measures.map((): number[] => []))
+  for (let round = 0; round < plan.rounds; round++) {
+    for (const [m, measure] of measures.entries()) {
+      for (const i of servers.keys()) {
+        const c = (i + round) % servers.length
+        const server = servers[c] as Server
+        const before = cpuMicros(server.child.pid)
+        const result = await loadOf(c, m, plan.seconds)
+        runs[c]?.[m]?.push(result)
+        cpu[c]?.[m]?.push((cpuMicros(server.child.pid) - before) / result.requests)
+        log(`${part} round ${round + 1}/${plan.rounds} ${measure}, ${names[c]}: ${Math.round(result.rps)}/s`)
+      }
+    }
+  }
+  // results are stored per contender in round order, so pairing by index pairs the same round
+  return names.flatMap((name, c) => measures.map((measure, m) =>
+    summarise(name, measure, runs[c]?.[m] ?? [], runs[0]?.[m] ?? [], cpu[c]?.[m] ?? [], cpu[0]?.[m] ?? [], rssMiB(servers[c]?.child.pid))))
+}
+
 /** Runs the HTTP benchmark. Every contender's answers are checked before anything is timed. */
 export async function benchHttp(plan: HttpPlan, log: (line: string) => void): Promise<HttpRow[]> {
   const servers: Server[] = []

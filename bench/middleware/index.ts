@@ -5,7 +5,7 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { request } from 'undici'
-import { cpuMicros, rssMiB, startServer, summarise, type HttpPlan, type HttpRow, type Server } from '../http.js'
+import { pairedRounds, startServer, type HttpPlan, type HttpRow, type Server } from '../http.js'
 import { load, type LoadOptions, type LoadResult } from '../load.js'
 import { MIDDLEWARE_CONTENDERS } from './contenders.js'
 import { SECURE_ROUTE, UPLOAD_ANSWER, UPLOAD_BODY, UPLOAD_ROUTE, UPLOAD_TYPE } from './spec.js'
@@ -47,29 +47,9 @@ export async function benchMiddleware(plan: HttpPlan, log: (line: string) => voi
       const options: LoadOptions = { url: `http://127.0.0.1:${(servers[c] as Server).port}${measure.path}`, headers: measure.headers, seconds, connections: measure.connections ?? plan.connections, cpu: 1 }
       return load(measure.body === undefined ? options : { ...options, body: measure.body })
     }
-    for (const c of servers.keys()) for (const m of MEASURES.keys()) await loadOf(c, m, Math.max(1, plan.warmupSeconds))
-    const runs = servers.map(() => MEASURES.map((): LoadResult[] => []))
-    const cpu = servers.map(() => MEASURES.map((): number[] => []))
-    for (let round = 0; round < plan.rounds; round++) {
-      for (const m of MEASURES.keys()) {
-        for (const i of servers.keys()) {
-          const c = (i + round) % servers.length
-          const server = servers[c] as Server
-          const before = cpuMicros(server.child.pid)
-          const result = await loadOf(c, m, plan.seconds)
-          runs[c]?.[m]?.push(result)
-          cpu[c]?.[m]?.push((cpuMicros(server.child.pid) - before) / result.requests)
-          log(`middleware round ${round + 1}/${plan.rounds} ${MEASURES[m]?.path}, ${MIDDLEWARE_CONTENDERS[c]?.name}: ${Math.round(result.rps)} req/s`)
-        }
-      }
-    }
-    const rows: HttpRow[] = []
-    for (const [c, contender] of MIDDLEWARE_CONTENDERS.entries()) {
-      for (const [m, measure] of MEASURES.entries()) {
-        rows.push(summarise(contender.name, measure.name, runs[c]?.[m] ?? [], runs[0]?.[m] ?? [], cpu[c]?.[m] ?? [], cpu[0]?.[m] ?? [], rssMiB(servers[c]?.child.pid)))
-      }
-    }
-    return rows
+    return await pairedRounds({
+      plan, servers, names: MIDDLEWARE_CONTENDERS.map((c) => c.name), measures: MEASURES.map((m) => m.name), load: loadOf, part: 'middleware', log,
+    })
   } finally {
     for (const server of servers) server.child.kill('SIGKILL')
   }

@@ -5,8 +5,8 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { request } from 'undici'
-import { cpuMicros, rssMiB, startServer, summarise, type HttpPlan, type HttpRow, type Server } from '../http.js'
-import { load, type LoadResult } from '../load.js'
+import { pairedRounds, startServer, type HttpPlan, type HttpRow, type Server } from '../http.js'
+import { load } from '../load.js'
 import { VALIDATION_CONTENDERS } from './contenders/index.js'
 import { ANSWER, BODY, INVALID, VALIDATION_ROUTE } from './spec.js'
 
@@ -41,27 +41,13 @@ export async function benchValidation(plan: HttpPlan, log: (line: string) => voi
       if (wrong.length > 0) throw new Error(`${contender.name} answers wrongly:\n  ${wrong.join('\n  ')}`)
     }
     log(`validation: answers checked for ${servers.length} contenders (the valid body, ${INVALID.length} invalid ones)`)
-    const loadOf = (c: number, seconds: number): Promise<LoadResult> => load({
-      url: `http://127.0.0.1:${(servers[c] as Server).port}/users`, headers: HEADERS, body: { text: BODY_TEXT },
-      seconds, connections: plan.connections, cpu: 1,
+    return await pairedRounds({
+      plan, servers, names: VALIDATION_CONTENDERS.map((c) => c.name), measures: [VALIDATION_ROUTE], part: 'validation', log,
+      load: (c, _m, seconds) => load({
+        url: `http://127.0.0.1:${(servers[c] as Server).port}/users`, headers: HEADERS, body: { text: BODY_TEXT },
+        seconds, connections: plan.connections, cpu: 1,
+      }),
     })
-    for (const c of servers.keys()) await loadOf(c, Math.max(1, plan.warmupSeconds))
-    const runs = servers.map((): LoadResult[] => [])
-    const cpuRuns = servers.map((): number[] => [])
-    for (let round = 0; round < plan.rounds; round++) {
-      const order = [...servers.keys()].map((_, i) => (i + round) % servers.length)
-      for (const c of order) {
-        const server = servers[c] as Server
-        const before = cpuMicros(server.child.pid)
-        const result = await loadOf(c, plan.seconds)
-        runs[c]?.push(result)
-        cpuRuns[c]?.push((cpuMicros(server.child.pid) - before) / result.requests)
-        log(`validation round ${round + 1}/${plan.rounds} ${VALIDATION_CONTENDERS[c]?.name}: ${Math.round(result.rps)} req/s`)
-      }
-    }
-    // rounds ran in turning order; results are stored per contender in round order, so pairing by index holds
-    return VALIDATION_CONTENDERS.map((contender, c) =>
-      summarise(contender.name, VALIDATION_ROUTE, runs[c] ?? [], runs[0] ?? [], cpuRuns[c] ?? [], cpuRuns[0] ?? [], rssMiB(servers[c]?.child.pid)))
   } finally {
     for (const server of servers) server.child.kill('SIGKILL')
   }

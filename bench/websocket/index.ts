@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { cpuMicros, rssMiB, startServer, summarise, type HttpPlan, type HttpRow, type Server } from '../http.js'
+import { pairedRounds, startServer, type HttpPlan, type HttpRow, type Server } from '../http.js'
 import { CAN_PIN, type LoadResult } from '../load.js'
 import { WS_CONTENDERS } from './contenders.js'
 
@@ -39,29 +39,13 @@ export async function benchWebSockets(plan: HttpPlan, log: (line: string) => voi
   try {
     const entry = join(here, 'serve.js')
     for (const index of WS_CONTENDERS.keys()) servers.push(await startServer(index, entry))
-    for (const server of servers) for (const m of MODES) await measure(server.port, m.mode, m.connections, Math.max(1, plan.warmupSeconds))
-    const runs = servers.map(() => MODES.map((): LoadResult[] => []))
-    const cpu = servers.map(() => MODES.map((): number[] => []))
-    for (let round = 0; round < plan.rounds; round++) {
-      for (const [m, mode] of MODES.entries()) {
-        for (const i of servers.keys()) {
-          const c = (i + round) % servers.length
-          const server = servers[c] as Server
-          const before = cpuMicros(server.child.pid)
-          const result = await measure(server.port, mode.mode, mode.connections, plan.seconds)
-          runs[c]?.[m]?.push(result)
-          cpu[c]?.[m]?.push((cpuMicros(server.child.pid) - before) / result.requests)
-          log(`websocket round ${round + 1}/${plan.rounds} ${mode.mode}, ${WS_CONTENDERS[c]?.name}: ${Math.round(result.rps)}/s`)
-        }
-      }
-    }
-    const rows: HttpRow[] = []
-    for (const [c, contender] of WS_CONTENDERS.entries()) {
-      for (const [m, mode] of MODES.entries()) {
-        rows.push(summarise(contender.name, mode.name, runs[c]?.[m] ?? [], runs[0]?.[m] ?? [], cpu[c]?.[m] ?? [], cpu[0]?.[m] ?? [], rssMiB(servers[c]?.child.pid)))
-      }
-    }
-    return rows
+    return await pairedRounds({
+      plan, servers, names: WS_CONTENDERS.map((c) => c.name), measures: MODES.map((m) => m.name), part: 'websocket', log,
+      load: (c, m, seconds) => {
+        const mode = MODES[m] as (typeof MODES)[number]
+        return measure((servers[c] as Server).port, mode.mode, mode.connections, seconds)
+      },
+    })
   } finally {
     for (const server of servers) server.child.kill('SIGKILL')
   }

@@ -39,9 +39,8 @@ function isTransient(error: unknown): boolean {
 
 function sender(client: RedisClientLike, who: string): RedisCommand {
   const given = client as unknown as Record<string, unknown>
-  if (client === null || typeof client !== 'object') {
-    configError(`${who} takes a connected Redis client: createClient() or createCluster() from "redis", or new Redis() or new Cluster() from "ioredis"`)
-  }
+  const notAClient = (): never => configError(`${who} takes a connected Redis client: createClient() or createCluster() from "redis", or new Redis() or new Cluster() from "ioredis"`)
+  if (client === null || typeof client !== 'object') notAClient()
   if (typeof given.call === 'function') {
     const c = client as { call(command: string, ...args: string[]): Promise<unknown> }
     return (args) => c.call(args[0] as string, ...args.slice(1))
@@ -54,7 +53,7 @@ function sender(client: RedisClientLike, who: string): RedisCommand {
     const c = client as { sendCommand(args: string[]): Promise<unknown> }
     return (args) => c.sendCommand(args)
   }
-  configError(`${who} takes a connected Redis client: createClient() or createCluster() from "redis", or new Redis() or new Cluster() from "ioredis"`)
+  return notAClient()
 }
 
 /**
