@@ -14,6 +14,7 @@ export type { Logger } from './util/logger.js'
 // Steps and chains
 export { defineStep, bodyLimit, type Step } from './core/step.js'
 export { csrf, type CsrfOptions } from './http/csrf.js'
+export { ready, type ReadyOptions } from './http/ready.js'
 export type { Next } from './core/step.js'
 
 // Requests

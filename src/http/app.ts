@@ -49,6 +49,14 @@ export interface ListenOptions {
 export interface CloseOptions {
   /** How long in-flight requests may take to finish before their connections are cut, in ms. @default 10000 */
   timeout?: number
+  /**
+   * How long to go on serving after closing begins, in ms, before the servers stop accepting connections:
+   * the window in which a load balancer's health check sees {@link ready} answer 503 and stops sending
+   * requests here. Set it above the balancer's check interval × the failures it needs (HAProxy: `inter` × `fall`).
+   * Responses meanwhile close their connections, so clients reconnect, through the balancer, elsewhere.
+   * @default 0
+   */
+  drain?: number
 }
 
 /** The app as a web-standard handler, as `app.fetch` gives it. */
@@ -200,11 +208,17 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
 
   /**
    * Stops accepting connections, lets in-flight requests finish (their connections then close), closes idle
-   * keep-alive connections, and cuts whatever is still open after `timeout`.
+   * keep-alive connections, and cuts whatever is still open after `timeout`. With `drain`, it first goes on
+   * serving for that long while {@link ready} answers 503, so a load balancer takes this process out first.
+   * @example
+   * app.get('/ready', ready())
+   * process.once('SIGTERM', () => app.close({ drain: 3000 }))
    */
   async close(options: CloseOptions = {}): Promise<void> {
-    const { timeout = 10_000 } = options
+    const { timeout = 10_000, drain = 0 } = options
+    if (!Number.isInteger(drain) || drain < 0) configError(`close({ drain }) takes a whole number of ms from 0 up, got ${String(drain)}`)
     this.#closing = true
+    if (drain > 0) await new Promise((resolve) => setTimeout(resolve, drain))
     // open sockets close with 1001 while in-flight HTTP requests finish, all within the one timeout
     await Promise.all([...[...this.#servers].map((server) => closeServer(server, timeout)), this.#hub?.close(timeout)])
   }
@@ -216,7 +230,10 @@ export class App<Ctx extends object = {}> extends Router<Ctx> {
   #build(): Dispatcher {
     return (this.#dispatcher ??= new Dispatcher(this[routerState], {
       routing: this.#options.routing,
-      context: { bodyLimit: this.#options.bodyLimit, sessions: this.#sessions, trustProxy: this.#options.trustProxy, maxQueryKeys: this.#options.maxQueryKeys },
+      context: {
+        bodyLimit: this.#options.bodyLimit, sessions: this.#sessions, trustProxy: this.#options.trustProxy, maxQueryKeys: this.#options.maxQueryKeys,
+        closing: () => this.#closing,
+      },
       logger: this.#options.logger,
       tracer: this.#tracer,
       onError: () => this.#onError,

@@ -21,6 +21,8 @@ export interface RequestContext {
   readonly trustProxy: TrustsHop | undefined
   /** The most query parameters a request may carry (400 past it). @default 1000 */
   readonly maxQueryKeys?: number
+  /** True once the app's `close()` has begun: what {@link ready} answers 503 on. */
+  readonly closing?: () => boolean
 }
 
 /**
@@ -63,6 +65,14 @@ export abstract class RequestBase implements RouteRequest {
   protected abstract readBody(limit: number): Promise<Buffer>
   /** The body as a stream for the multipart reader, or why it cannot be read. */
   protected abstract bodySource(): BodySource | Error
+
+  /**
+   * True once the app's `close()` has begun (the drain window included), false before and in an app not closing.
+   * @internal what the readiness step reads; steps see it through `ready()`
+   */
+  get appClosing(): boolean {
+    return this.#context.closing?.() ?? false
+  }
 
   get path(): string {
     const url = this.url

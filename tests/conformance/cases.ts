@@ -6,6 +6,7 @@ import { connectCases } from './cases-connect.js'
 import { corsCases } from './cases-cors.js'
 import { errorCases } from './cases-errors.js'
 import { multipartCases } from './cases-multipart.js'
+import { readyCases } from './cases-ready.js'
 import { replyCases } from './cases-replies.js'
 import { sessionCases } from './cases-sessions.js'
 import { validationCases } from './cases-validation.js'
@@ -13,4 +14,4 @@ import { validationCases } from './cases-validation.js'
 export type { Case, Exchange, Expected } from './case.js'
 export { SESSION_COOKIE } from './cases-sessions.js'
 
-export const CASES: readonly Case[] = [...replyCases, ...errorCases, ...sessionCases, ...validationCases, ...corsCases, ...conditionalCases, ...connectCases, ...multipartCases]
+export const CASES: readonly Case[] = [...replyCases, ...errorCases, ...sessionCases, ...validationCases, ...corsCases, ...conditionalCases, ...connectCases, ...multipartCases, ...readyCases]

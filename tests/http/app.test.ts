@@ -4,7 +4,7 @@ import { once } from 'node:events'
 import { request } from 'undici'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createApp, defineStep, EncryptedCookieStorage, generateKey, HttpError, Router, type App, type Next, type RouteRequest } from '../../src/index.js'
+import { createApp, defineStep, EncryptedCookieStorage, generateKey, HttpError, ready, Router, type App, type Next, type RouteRequest } from '../../src/index.js'
 import { recordingLogger, serve, type TestServer, withServer } from '../_helpers/http.js'
 import { throwsConfig } from '../_helpers/assert.js'
 
@@ -448,6 +448,61 @@ close('resolves at once when the app is not listening', async () => {
   app.get('/', () => 'home')
   await app.close()
   assert.is(app.port, undefined)
+})
+
+close('with drain, goes on serving while ready() answers 503 closing, then refuses new connections', async () => {
+  const { app, entered, release } = slowApp()
+  app.get('/ready', ready())
+  const s = await serve(app)
+  const port = portOf(s)
+  try {
+    assert.is((await s.fetch('/ready')).status, 200)
+    const inFlight = s.fetch('/slow', { reset: true })
+    await entered
+    let closed = false
+    const closing = app.close({ drain: 400, timeout: 10_000 }).then(() => { closed = true })
+    const probe = await s.fetch('/ready', { reset: true })
+    assert.is(probe.status, 503)
+    assert.is(probe.body, 'closing')
+    assert.is(probe.headers['retry-after'], '1')
+    const served = await s.fetch('/fast', { reset: true })
+    assert.is(served.status, 200, 'a request arriving in the drain window is still served')
+    assert.is(served.headers.connection, 'close', 'responses in the drain window close their connection')
+    assert.is(closed, false)
+    release()
+    assert.is((await inFlight).body, 'done')
+    await closing
+    assert.is(await connectOutcome(port), 'ECONNREFUSED')
+  } finally {
+    release()
+    await s.close()
+  }
+})
+
+close('ready() answers 503 through app.request() once close() begins, and 200 again after listen()', async () => {
+  const app = createApp().get('/ready', ready())
+  assert.is((await app.request('/ready')).status, 200)
+  await app.close()
+  const refused = await app.request('/ready')
+  assert.is(refused.status, 503)
+  assert.is(await refused.text(), 'closing')
+  const s = await serve(app)
+  try {
+    assert.is((await s.fetch('/ready')).status, 200)
+  } finally {
+    await s.close()
+  }
+})
+
+close('refuses a drain that is not a whole number of ms', async () => {
+  const app = createApp().get('/', () => 'home')
+  for (const drain of [-1, 1.5, Number.NaN]) {
+    await app.close({ drain }).then(
+      () => assert.unreachable(`close({ drain: ${drain} }) resolved`),
+      (error: unknown) => assert.match(String(error), /close\(\{ drain \}\) takes a whole number of ms from 0 up/),
+    )
+  }
+  throwsConfig(() => ready({ check: 'yes' as never }), /ready\(\{ check \}\) takes a function/)
 })
 
 close.run()
