@@ -23,6 +23,8 @@ export interface RedisServer {
   pause(): void
   /** Continues the process (SIGCONT); commands sent meanwhile are answered then. */
   resume(): void
+  /** Kills the process at once (SIGKILL), as a crash would: what a failover test starts from. */
+  kill(): void
   /** Stops the process (resuming it first when paused) and removes its folder; safe to call twice. */
   stop(): Promise<void>
 }
@@ -124,6 +126,7 @@ async function startOn(port: number, extra: readonly string[]): Promise<RedisSer
     port, url: `redis://127.0.0.1:${port}`, pid: child.pid, stop,
     pause: () => { child.kill('SIGSTOP') },
     resume: () => { child.kill('SIGCONT') },
+    kill: () => { child.kill('SIGKILL') },
   }
 }
 

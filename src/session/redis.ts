@@ -1,4 +1,4 @@
-import { RoutechainError } from '../errors.js'
+import { configError, RoutechainError } from '../errors.js'
 import { redisCommand, type RedisClientLike, type RedisCommand } from '../util/redis-command.js'
 import { mergeChanges, newSessionId, plausibleId } from './server-side.js'
 import { decodePayload, encodePayload, SessionGoneError, type SaveOptions, type SessionStorage, type StorageContext, type StoredSession } from './storage.js'
@@ -14,6 +14,15 @@ export interface RedisStorageOptions {
   prefix?: string
   /** How long a Redis command may take before the request gets a 503 instead of hanging, in ms. @default 1000 */
   commandTimeout?: number
+  /**
+   * How many replicas must hold each write (a new session, a change, a logout) before the response goes out:
+   * Redis's `WAIT`, sent to the master holding the session. A master that dies after answering then loses no
+   * acknowledged login when a replica takes over. Fewer acknowledgements within `replicaTimeout` is a 503
+   * (the write stays on the master). @default 0, no waiting
+   */
+  replicas?: number
+  /** How long `WAIT` waits for the `replicas`, in ms, on top of `commandTimeout`. @default 1000 */
+  replicaTimeout?: number
 }
 
 // Compare-and-set on the exact stored text: the write goes through only if nobody changed the record since
@@ -28,7 +37,7 @@ const ATTEMPTS = 5
 /**
  * Sessions in Redis, a random 128-bit id in the cookie, compatible with aiohttp_session's RedisStorage: key
  * `<cookie name>_<id>`, the same JSON payload, a TTL from the session's lifetime. Processes and machines
- * sharing one Redis share sessions, a Python aiohttp service included. It sends only GET, SET, DEL and EVAL.
+ * sharing one Redis share sessions, a Python aiohttp service included. It sends only GET, SET, DEL and EVAL (and WAIT, given `replicas`).
  *
  * @example
  * const redis = createClient({ url: process.env.REDIS_URL }); await redis.connect()
@@ -36,11 +45,13 @@ const ATTEMPTS = 5
  */
 export class RedisStorage implements SessionStorage {
   readonly #command: RedisCommand
+  readonly #replicated: (key: string) => Promise<void>
   #prefix: string | undefined
 
   constructor(client: RedisClientLike, options: RedisStorageOptions = {}) {
-    const { commandTimeout = 1000, prefix } = options
+    const { commandTimeout = 1000, prefix, replicas = 0, replicaTimeout = 1000 } = options
     this.#command = redisCommand(client, commandTimeout, 'RedisStorage')
+    this.#replicated = replicas === 0 ? noWait : waitFor(client, replicas, replicaTimeout, commandTimeout)
     this.#prefix = prefix
   }
 
@@ -67,6 +78,7 @@ export class RedisStorage implements SessionStorage {
       const written = await this.#command(ttl === '0' ? args : [...args, 'EX', ttl])
       // NX refuses an id already in use: with 128 random bits that is a broken random source, not bad luck
       if (written === null) throw new RoutechainError('ERR_ROUTECHAIN_SESSION_ID', 'a new session id was already in use in Redis')
+      await this.#replicated(this.#key(id))
       return id
     }
     const key = this.#key(current)
@@ -75,7 +87,10 @@ export class RedisStorage implements SessionStorage {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       if (expected !== undefined) {
         const written = await this.#command(['EVAL', COMPARE_AND_SET, '1', key, expected, encodePayload({ ...next, version: undefined }), ttl])
-        if (Number(written) === 1) return current
+        if (Number(written) === 1) {
+          await this.#replicated(key)
+          return current
+        }
       }
       const now = await this.#command(['GET', key])
       // gone meanwhile (a logout or a revocation elsewhere; aiohttp_session logs out by writing {}): it stays gone
@@ -89,10 +104,28 @@ export class RedisStorage implements SessionStorage {
 
   /** Forgets a session for good. */
   async delete(value: string): Promise<void> {
-    if (plausibleId(value)) await this.#command(['DEL', this.#key(value)])
+    if (!plausibleId(value)) return
+    await this.#command(['DEL', this.#key(value)])
+    await this.#replicated(this.#key(value))
   }
 
   #key(id: string): string {
     return `${this.#prefix ?? 'session_'}${id}`
+  }
+}
+
+async function noWait(): Promise<void> {}
+
+/** `WAIT` on the master holding a key until `replicas` hold its writes; fewer within `timeout` ms throws. */
+function waitFor(client: RedisClientLike, replicas: number, timeout: number, commandTimeout: number): (key: string) => Promise<void> {
+  if (!Number.isInteger(replicas) || replicas < 0) configError(`RedisStorage replicas must be a whole number from 0 up, got ${String(replicas)}`)
+  if (!Number.isInteger(timeout) || timeout < 1) configError(`RedisStorage replicaTimeout must be a whole number of ms from 1 up, got ${String(timeout)}`)
+  const command = redisCommand(client, commandTimeout + timeout, 'RedisStorage')
+  const args = ['WAIT', String(replicas), String(timeout)]
+  return async (key) => {
+    const acknowledged = Number(await command(args, key))
+    if (acknowledged < replicas) {
+      throw new RoutechainError('ERR_ROUTECHAIN_SESSION_REPLICAS', `${acknowledged} of ${replicas} Redis replicas acknowledged the session write within ${timeout} ms`)
+    }
   }
 }

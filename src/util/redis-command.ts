@@ -1,13 +1,15 @@
 import { configError, RoutechainError } from '../errors.js'
 
 /**
- * A Redis client routechain can use. node-redis 5: `createClient()` or `createCluster()` from `redis` (both
- * have `sendCommand`, each its own way); ioredis: `new Redis()` or `new Cluster()` (both have `call`).
+ * A Redis client routechain can use. node-redis 5: `createClient()`, `createCluster()` or `createSentinel()`
+ * from `redis` (all have `sendCommand`, each its own way); ioredis: `new Redis()` (with `sentinels` too) or
+ * `new Cluster()` (both have `call`).
  */
 export type RedisClientLike =
   | { sendCommand(args: string[]): Promise<unknown> }
   | { call(command: string, ...args: string[]): Promise<unknown> }
   | RedisClusterLike
+  | RedisSentinelLike
 
 /** node-redis's cluster client (`createCluster()`): it routes each command by its first key. */
 export interface RedisClusterLike {
@@ -15,8 +17,25 @@ export interface RedisClusterLike {
   getSlotMaster(slot: number): unknown
 }
 
-/** Sends one command and resolves to Redis's answer. */
-export type RedisCommand = (args: string[]) => Promise<unknown>
+/** node-redis's sentinel client (`createSentinel()`): it sends each command to the master the sentinels name. */
+export interface RedisSentinelLike {
+  sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown>
+  getMasterNode(): unknown
+}
+
+/**
+ * Sends one command and resolves to Redis's answer. `key` routes a command that names no key (`WAIT`) to the
+ * node holding that key, on a cluster; elsewhere it changes nothing.
+ */
+export type RedisCommand = (args: string[], key?: string) => Promise<unknown>
+
+type Send = (args: string[], key: string | undefined) => Promise<unknown>
+
+interface IoredisLike {
+  call(command: string, ...args: string[]): Promise<unknown>
+  isCluster?: boolean
+  pipeline(commands: string[][]): { exec(): Promise<[Error | null, unknown][] | null> }
+}
 
 /** The key a command acts on, for a cluster to route it: `EVAL script 1 key …` or `GET key`, `SET key …`. */
 function firstKey(args: readonly string[]): string | undefined {
@@ -37,18 +56,38 @@ function isTransient(error: unknown): boolean {
   return error instanceof Error && TRANSIENT.test(error.message)
 }
 
-function sender(client: RedisClientLike, who: string): RedisCommand {
+/**
+ * ioredis's Cluster sends a keyless command to a random node; in a pipeline with a keyed read it goes to that
+ * key's master instead, on the same connection as the key's writes, which is what `WAIT` needs.
+ */
+function onKeysNode(client: IoredisLike, key: string, args: string[]): Promise<unknown> {
+  // a pipeline takes commands by their method names, which are lower case
+  return client.pipeline([['exists', key], [(args[0] as string).toLowerCase(), ...args.slice(1)]]).exec().then((answers) => {
+    const [error, value] = answers?.[1] ?? [new Error('Connection is closed.'), undefined]
+    if (error !== null) throw error
+    return value
+  })
+}
+
+function sender(client: RedisClientLike, who: string): Send {
   const given = client as unknown as Record<string, unknown>
-  const notAClient = (): never => configError(`${who} takes a connected Redis client: createClient() or createCluster() from "redis", or new Redis() or new Cluster() from "ioredis"`)
+  const notAClient = (): never => configError(`${who} takes a connected Redis client: createClient(), createCluster() or createSentinel() from "redis", or new Redis() or new Cluster() from "ioredis"`)
   if (client === null || typeof client !== 'object') notAClient()
   if (typeof given.call === 'function') {
-    const c = client as { call(command: string, ...args: string[]): Promise<unknown> }
+    const c = client as IoredisLike
+    if (c.isCluster === true) return (args, key) => (key === undefined ? c.call(args[0] as string, ...args.slice(1)) : onKeysNode(c, key, args))
     return (args) => c.call(args[0] as string, ...args.slice(1))
   }
   if (typeof given.sendCommand === 'function') {
     if (typeof given.getSlotMaster === 'function') {
       const c = client as RedisClusterLike
-      return (args) => c.sendCommand(firstKey(args), READ_ONLY.has(args[0] as string), args)
+      return (args, key) => c.sendCommand(key ?? firstKey(args), READ_ONLY.has(args[0] as string), args)
+    }
+    if (typeof given.getMasterNode === 'function') {
+      const c = client as RedisSentinelLike
+      // always the master, never a replica (replicaPoolSize): a replica may not hold the last write yet, and
+      // compare-and-set must read what it will compare against
+      return (args) => c.sendCommand(false, args)
     }
     const c = client as { sendCommand(args: string[]): Promise<unknown> }
     return (args) => c.sendCommand(args)
@@ -65,7 +104,7 @@ function sender(client: RedisClientLike, who: string): RedisCommand {
 export function redisCommand(client: RedisClientLike, timeout: number, who: string): RedisCommand {
   const send = sender(client, who)
   if (!Number.isInteger(timeout) || timeout < 1) configError(`${who} commandTimeout must be a whole number of ms from 1 up, got ${String(timeout)}`)
-  return (args) => new Promise((resolve, reject) => {
+  return (args, key) => new Promise((resolve, reject) => {
     const deadline = Date.now() + timeout
     let settled = false
     const fail = (error: unknown): void => {
@@ -76,7 +115,7 @@ export function redisCommand(client: RedisClientLike, timeout: number, who: stri
     }
     const timer = setTimeout(() => fail(new RoutechainError('ERR_ROUTECHAIN_SESSION_TIMEOUT', `Redis did not answer ${args[0]} within ${timeout} ms`)), timeout)
     const attempt = (delay: number): void => {
-      send(args).then(
+      send(args, key).then(
         (value) => {
           if (settled) return
           settled = true

@@ -36,10 +36,11 @@ export interface RedisServer {
 
 /**
  * Starts a private redis-server on a free loopback port, persistence off, and waits until it answers PING (the
- * bench's launcher), adding a command() for tests that look inside Redis.
+ * bench's launcher), adding a command() for tests that look inside Redis. `extra` goes on its command line
+ * (`--replicaof 127.0.0.1 <port>` for a replica).
  */
-export async function startRedis(): Promise<RedisServer> {
-  const server = await startRedisServer()
+export async function startRedis(extra: readonly string[] = []): Promise<RedisServer> {
+  const server = await startRedisServer(extra)
   let admin: ReturnType<typeof createClient> | undefined
   let stopped = false
   return {

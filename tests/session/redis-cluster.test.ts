@@ -6,10 +6,10 @@ import { Cluster } from 'ioredis'
 import { createClient } from 'redis'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createApp, RedisStorage, type App, type RedisClientLike } from '../../src/index.js'
+import { createApp, RedisStorage, type App, type RedisClientLike, type RedisStorageOptions } from '../../src/index.js'
 import { Jar } from '../_helpers/cookie-jar.js'
 import { countingClient } from '../_helpers/redis.js'
-import { nodeRedisCluster, haveRedisCluster, startRedisCluster, type RedisCluster } from '../_helpers/redis-cluster.js'
+import { nodeRedisCluster, haveRedisCluster, startRedisCluster, type RedisCluster, type Shard } from '../_helpers/redis-cluster.js'
 
 const test = suite('RedisStorage on a Redis Cluster')
 
@@ -39,8 +39,8 @@ async function clientFor(kind: Kind, on: RedisCluster): Promise<RedisClientLike>
   return client
 }
 
-function sessionApp(client: RedisClientLike): App {
-  const app = createApp({ logger: { error() {}, warn() {}, info() {}, debug() {} }, session: { storage: new RedisStorage(client, { commandTimeout: 3000 }) } })
+function sessionApp(client: RedisClientLike, options: RedisStorageOptions = {}): App {
+  const app = createApp({ logger: { error() {}, warn() {}, info() {}, debug() {} }, session: { storage: new RedisStorage(client, { commandTimeout: 3000, ...options }) } })
   app.get('/login/:user', async (req) => {
     (await req.session()).set('user', req.params.user)
     return 'in'
@@ -85,6 +85,30 @@ for (const kind of ['node-redis', 'ioredis'] as const) {
     }
     const data = JSON.parse((await send(one, jar, '/me')).body) as Record<string, string>
     assert.equal(Object.keys(data).sort(), ['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9', 'user'])
+  })
+
+  test(`${kind}: with replicas: 1, WAIT goes to the master holding each session: only that master's stopped replica fails a write`, async () => {
+    if (cluster === undefined) return
+    const app = sessionApp(await clientFor(kind, cluster), { replicas: 1, replicaTimeout: 150 })
+    const [stalled] = await cluster.shards() as [Shard]
+    const replica = cluster.server(stalled.replicas[0] as number)
+    replica.pause()
+    const answers: { status: number; master?: number }[] = []
+    try {
+      for (let i = 0; i < 30; i++) {
+        const jar = new Jar()
+        const { status, retryAfter } = await send(app, jar, `/login/user${i}`)
+        if (status === 503) assert.is(retryAfter, '1')
+        const cookie = jar.header()
+        answers.push(cookie === undefined ? { status } : { status, master: await cluster.masterOf(`session_${cookie.slice('session='.length)}`) })
+      }
+    } finally {
+      replica.resume()
+    }
+    const written = answers.filter((a) => a.status === 200)
+    assert.ok(answers.every((a) => a.status === 200 || a.status === 503), JSON.stringify(answers))
+    assert.ok(written.every((a) => a.master !== stalled.master), `a write acknowledged on master ${stalled.master}, whose replica was stopped`)
+    assert.ok(written.length > 0 && written.length < answers.length, `${written.length} of ${answers.length} writes went through`)
   })
 }
 
