@@ -3,9 +3,10 @@
 // core 0 and the load generator core 1, so redis-server shares whichever the kernel gives it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { connect, createServer, type AddressInfo } from 'node:net'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from '../free-port.js'
 
 const REDIS_SERVER = 'redis-server'
 /** How long redis-server may take to answer PING once started. */
@@ -38,18 +39,6 @@ export function haveRedisServer(): boolean {
 export function redisServerVersion(): string | undefined {
   const out = spawnSync(REDIS_SERVER, ['--version'], { encoding: 'utf8' })
   return /v=(\S+)/.exec(out.stdout ?? '')?.[1]
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.unref()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
 }
 
 /** True when something on the port answers PING with +PONG within 500 ms. */

@@ -4,12 +4,12 @@
 // removed, by stop().
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { startRedisServer, type RedisServer } from '../../bench/sessions/redis-server.js'
 import { hasCommand, needs } from './services.js'
+import { freePort } from '../../bench/free-port.js'
 
 const run = promisify(execFile)
 const NAME = 'mymaster'
@@ -42,18 +42,6 @@ interface Started {
   readonly port: number
   readonly pid: number | undefined
   stop(): Promise<void>
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.unref()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
 }
 
 function exited(child: ChildProcess): Promise<void> {
