@@ -21,6 +21,11 @@ export interface RedisCluster {
   masterOf(key: string): Promise<number>
   /** The redis-server process on `port`: to pause, resume or kill it. */
   server(port: number): RedisServer
+  /**
+   * Starts a fresh node and joins it as a replica of the master on `masterPort`, as an operator replaces a dead
+   * node; resolves (≤ 20 s) once its first sync is done. Returns its port.
+   */
+  addReplica(masterPort: number): Promise<number>
   /** Stops every node and removes their folders. Safe to call twice. */
   stop(): Promise<void>
 }
@@ -63,12 +68,14 @@ function parseShards(text: string): Shard[] {
  */
 export async function startRedisCluster(): Promise<RedisCluster> {
   const servers: RedisServer[] = []
+  const startNode = (): Promise<RedisServer> =>
+    startRedisServer(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '1000'])
   const cli = async (port: number, ...args: string[]): Promise<string> =>
     (await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 10_000 })).stdout.trim()
   const stop = async (): Promise<void> => { await Promise.all(servers.splice(0).map((s) => s.stop())) }
   try {
     for (let i = 0; i < 6; i++) {
-      servers.push(await startRedisServer(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '1000']))
+      servers.push(await startNode())
     }
     const ports = servers.map((s) => s.port)
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes'], { timeout: 30_000 })
@@ -114,6 +121,15 @@ export async function startRedisCluster(): Promise<RedisCluster> {
       const shard = parseShards(await ask('cluster', 'nodes')).find((s) => s.slots.some(([from, to]) => slot >= from && slot <= to))
       if (shard === undefined) throw new Error(`no master serves slot ${slot} of ${key}`)
       return shard.master
+    },
+    async addReplica(masterPort) {
+      const node = await startNode()
+      servers.push(node)
+      byPort.set(node.port, node)
+      const masterId = await cli(masterPort, 'cluster', 'myid')
+      await run('redis-cli', ['--cluster', 'add-node', `127.0.0.1:${node.port}`, `127.0.0.1:${masterPort}`, '--cluster-slave', '--cluster-master-id', masterId], { timeout: 20_000 })
+      await waitFor('sync the new replica', 20_000, async () => (await cli(node.port, 'info', 'replication')).includes('master_link_status:up'))
+      return node.port
     },
     server(port) {
       const server = byPort.get(port)

@@ -1,12 +1,13 @@
 // A private redis-server for the RedisStorage contender: a child process on a free loopback port, persistence
 // off, in a temporary folder; stopped (and its folder removed) afterwards. Not pinned: the server process has
 // core 0 and the load generator core 1, so redis-server shares whichever the kernel gives it.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../free-port.js'
+import { killWithParent, stopChild } from '../child.js'
 
 const REDIS_SERVER = 'redis-server'
 /** How long redis-server may take to answer PING once started. */
@@ -63,11 +64,6 @@ function pings(port: number): Promise<boolean> {
   })
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => child.once('exit', () => resolve()))
-}
-
 async function startOn(port: number, extra: readonly string[]): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'routechain-redis-'))
   const child = spawn(REDIS_SERVER, [
@@ -81,20 +77,13 @@ async function startOn(port: number, extra: readonly string[]): Promise<RedisSer
   let spawnError: Error | undefined
   child.once('error', (error) => { spawnError = error })
   // the server never outlives the process that started it, whatever happens to it
-  const killOnExit = (): void => { child.kill('SIGKILL') }
-  process.once('exit', killOnExit)
+  killWithParent(child)
 
   let stopped = false
   const stop = async (): Promise<void> => {
     if (stopped) return
     stopped = true
-    child.kill('SIGCONT')
-    const gone = exited(child)
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT)
-    await gone
-    clearTimeout(timer)
-    process.removeListener('exit', killOnExit)
+    await stopChild(child, STOP_TIMEOUT)
     rmSync(dir, { recursive: true, force: true })
   }
 

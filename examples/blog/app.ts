@@ -10,18 +10,24 @@
 //   POST /posts/:post/edit   saves title and body } unless logged in
 //   WS   /posts/:post/live   the post again on each save, for logged-in readers (live.ts)
 //   /api/…                   a JSON API on the same posts, and its OpenAPI document (api.ts)
+//   GET  /ready              200 while serving, 503 once closing: for a load balancer's health checks
 import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto'
 import {
-  createApp, defineStep, EncryptedCookieStorage, html, redirect, Router,
-  type AppOptions, type CookieOptions, type FormFields, type KeyInput, type Reply, type RouteRequest,
+  createApp, defineStep, EncryptedCookieStorage, html, ready, redirect, Router,
+  type AppOptions, type CookieOptions, type FormFields, type KeyInput, type Reply, type RouteRequest, type SessionStorage,
 } from '../../src/index.js'
 import { mountApi } from './api.js'
 import { LiveUpdates, liveScript } from './live.js'
 
-/** Options for {@link buildBlog}: the app's options, less `session`, plus the session key. */
+/** Options for {@link buildBlog}: the app's options, less `session`, plus where sessions live. */
 export interface BlogOptions extends Omit<AppOptions, 'session'> {
-  /** The session key: 32 bytes or their base64, e.g. `process.env.SESSION_KEY` or `generateKey()`. */
-  sessionKey: KeyInput
+  /**
+   * The key of the encrypted session cookie: 32 bytes or their base64, e.g. `process.env.SESSION_KEY` or
+   * `generateKey()`. Give this or `storage`.
+   */
+  sessionKey?: KeyInput
+  /** Where sessions live instead of an encrypted cookie: a `RedisStorage` for a fleet of processes. */
+  storage?: SessionStorage
   /** The session cookie's attributes. @default routechain's: 'session', HttpOnly, SameSite=Lax, Secure over TLS */
   cookie?: CookieOptions
 }
@@ -147,7 +153,8 @@ ${error}<form method="post" action="/login">
  * listens with it and the tests drive it.
  */
 export function buildBlog(options: BlogOptions) {
-  const { sessionKey, cookie, ...appOptions } = options
+  const { sessionKey, storage, cookie, ...appOptions } = options
+  if ((sessionKey === undefined) === (storage === undefined)) throw new TypeError('buildBlog() takes a sessionKey or a storage, one of the two')
   const posts = new Map<string, Post>()
   for (const post of [
     { slug: 'hello-world', title: 'Hello, world', body: 'The first post of the routechain blog.' },
@@ -160,8 +167,9 @@ export function buildBlog(options: BlogOptions) {
   const live = new LiveUpdates()
   const app = createApp({
     ...appOptions,
-    session: { storage: new EncryptedCookieStorage(sessionKey), ...(cookie === undefined ? {} : { cookie }) },
+    session: { storage: storage ?? new EncryptedCookieStorage(sessionKey as KeyInput), ...(cookie === undefined ? {} : { cookie }) },
   })
+  app.get('/ready', ready())
 
   app.get('/', async function listPosts(req) {
     const items = [...posts.values()].map((post) =>

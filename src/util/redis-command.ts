@@ -1,4 +1,5 @@
 import { configError, RoutechainError } from '../errors.js'
+import { clusterSender, type ClusterView } from './redis-cluster-sender.js'
 
 /**
  * A Redis client routechain can use. node-redis 5: `createClient()`, `createCluster()` or `createSentinel()`
@@ -29,7 +30,8 @@ export interface RedisSentinelLike {
  */
 export type RedisCommand = (args: string[], key?: string) => Promise<unknown>
 
-type Send = (args: string[], key: string | undefined) => Promise<unknown>
+/** How one kind of client sends a command; `key` routes a keyless one on a cluster. */
+export type Send = (args: string[], key: string | undefined) => Promise<unknown>
 
 interface IoredisLike {
   call(command: string, ...args: string[]): Promise<unknown>
@@ -37,20 +39,11 @@ interface IoredisLike {
   pipeline(commands: string[][]): { exec(): Promise<[Error | null, unknown][] | null> }
 }
 
-/** The key a command acts on, for a cluster to route it: `EVAL script 1 key …` or `GET key`, `SET key …`. */
-function firstKey(args: readonly string[]): string | undefined {
-  const name = (args[0] as string).toUpperCase()
-  if (name === 'EVAL' || name === 'EVALSHA') return Number(args[2]) > 0 ? args[3] : undefined
-  return args[1]
-}
-
-const READ_ONLY = new Set(['GET', 'EXISTS', 'TTL', 'PTTL'])
-
 /**
  * The answers of a cluster or a failover in progress that a moment later may not be there: a slot moving or
  * being served elsewhere, the cluster or a master briefly down, a replica not yet promoted, a closed connection.
  */
-const TRANSIENT = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN|READONLY|LOADING|MASTERDOWN)\b|Connection is closed|The client is closed|Socket closed|ECONNREFUSED|ECONNRESET/
+const TRANSIENT = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN|READONLY|LOADING|MASTERDOWN)\b|Too many Cluster redirections|Connection is closed|The client is (closed|offline)|Disconnects client|Socket closed|Connection timeout|ECONNREFUSED|ECONNRESET/
 
 function isTransient(error: unknown): boolean {
   return error instanceof Error && TRANSIENT.test(error.message)
@@ -79,10 +72,7 @@ function sender(client: RedisClientLike, who: string): Send {
     return (args) => c.call(args[0] as string, ...args.slice(1))
   }
   if (typeof given.sendCommand === 'function') {
-    if (typeof given.getSlotMaster === 'function') {
-      const c = client as RedisClusterLike
-      return (args, key) => c.sendCommand(key ?? firstKey(args), READ_ONLY.has(args[0] as string), args)
-    }
+    if (typeof given.getSlotMaster === 'function') return clusterSender(client as ClusterView)
     if (typeof given.getMasterNode === 'function') {
       const c = client as RedisSentinelLike
       // always the master, never a replica (replicaPoolSize): a replica may not hold the last write yet, and

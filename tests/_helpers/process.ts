@@ -1,7 +1,8 @@
 // Programs a test runs: HTTP servers as child processes (the Python aiohttp app, the scale-out workers), each
 // listening on 127.0.0.1, port 0, and printing the port it bound as its first line on stdout once it accepts
 // connections; and clients run once to their end (curl, a Python script).
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import { stopChild } from '../../bench/child.js'
 
 /** How long a server process may take to print its port. */
 const STARTUP_MS = 10_000
@@ -29,7 +30,7 @@ export async function startServerProcess(
   let stdout = ''
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  const stop = (): Promise<void> => stopChild(child)
+  const stop = (): Promise<void> => stopChild(child, 2000)
   try {
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${name} did not print its port within ${STARTUP_MS} ms; stderr:\n${stderr}`)), STARTUP_MS)
@@ -58,15 +59,6 @@ export async function startServerProcess(
 }
 
 /** Ends a child we started: SIGTERM, then SIGKILL if it has not gone after 2 s. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 2000)
-  await exited
-  clearTimeout(timer)
-}
-
 /** How a program run once ended, and what it printed. */
 export interface CommandResult {
   readonly code: number | null

@@ -1,0 +1,31 @@
+// `npm run chaos`: a master killed under load, for each topology (Redis Cluster, Sentinel), client (node-redis,
+// ioredis) and durability setting (replicas 0 and 1), one after the other on loopback; prints one table row per
+// run. Options: --only cluster|sentinel, --client node-redis|ioredis, --concurrency N. Exits 1 when a run
+// answered anything but 503 with Retry-After, did not recover, or lost an acknowledged login with replicas: 1.
+import { parseArgs } from 'node:util'
+import { runFailover, type FailoverReport } from './failover.js'
+import type { ClientKind, Topology } from './topology.js'
+
+const { values } = parseArgs({ options: { only: { type: 'string' }, client: { type: 'string' }, concurrency: { type: 'string', default: '8' } } })
+const topologies = (values.only === undefined ? ['cluster', 'sentinel'] : [values.only]) as Topology[]
+const clients = (values.client === undefined ? ['node-redis', 'ioredis'] : [values.client]) as ClientKind[]
+const concurrency = Number(values.concurrency)
+
+const row = (r: FailoverReport): string =>
+  `| ${r.topology} | ${r.client} | ${r.replicas} | ${r.sent} | ${r.failed} (${r.wrong.length === 0 ? 'all 503 + Retry-After' : `${r.wrong.length} other`}) | ${(r.failoverMs / 1000).toFixed(2)} s${r.recovered ? '' : ' (not recovered)'} | ${r.acknowledged} | ${r.lost} |`
+
+console.log(`Failover under load: ${concurrency} users logging in and reading back, one master SIGKILLed 1 s in (node ${process.version})\n`)
+console.log('| topology | client | replicas | requests | errors | failover | logins acknowledged | lost |')
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |')
+let bad = false
+for (const topology of topologies) {
+  for (const client of clients) {
+    for (const replicas of [0, 1]) {
+      const report = await runFailover({ topology, client, replicas, concurrency })
+      console.log(row(report))
+      if (report.wrong.length > 0) console.log(`  wrong answers: ${JSON.stringify(report.wrong)}`)
+      bad ||= report.wrong.length > 0 || !report.recovered || (replicas > 0 && report.lost > 0)
+    }
+  }
+}
+process.exitCode = bad ? 1 : 0

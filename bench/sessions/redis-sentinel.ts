@@ -1,0 +1,186 @@
+// A private Redis Sentinel setup for the tests and the failover runs: a master and two replicas (the bench's launcher,
+// `--replicaof`) and three sentinels, each `redis-server sentinel.conf --sentinel` on its own conf in its own
+// folder, all on free loopback ports with persistence off. Every process is stopped by its PID, and its folder
+// removed, by stop().
+import { execFile, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { freePort } from '../free-port.js'
+import { startRedisServer, type RedisServer } from './redis-server.js'
+import { killWithParent, stopChild } from '../child.js'
+
+const run = promisify(execFile)
+const NAME = 'mymaster'
+/** How long a sentinel may take to answer PING once started. */
+const START_TIMEOUT = 5000
+/** How long a stop may take before the process is killed. */
+const STOP_TIMEOUT = 3000
+
+/** A running master, two replicas and three sentinels watching them. */
+export interface RedisSentinel {
+  /** The name the sentinels know the master by: `mymaster`. */
+  readonly name: string
+  /** The sentinels as `{ host, port }` (what both clients take). */
+  readonly sentinels: readonly { host: string; port: number }[]
+  /** The port of the master now, as a sentinel answers `SENTINEL get-master-addr-by-name`. */
+  master(): Promise<number>
+  /** SIGKILLs the current master's redis-server by its PID; resolves to its port once the process is gone. */
+  killMaster(): Promise<number>
+  /** Stops every process and removes their folders. Safe to call twice. */
+  stop(): Promise<void>
+}
+
+/** A process this file started: its port and PID, and a stop() that also removes its folder. */
+interface Started {
+  readonly port: number
+  readonly pid: number | undefined
+  stop(): Promise<void>
+}
+
+async function cli(port: number, ...args: string[]): Promise<string> {
+  return (await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 5000 })).stdout.trim()
+}
+
+async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (await check().catch(() => false)) return
+    if (Date.now() > deadline) throw new Error(`the sentinels did not ${what} within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+// startRedisServer() cannot start a sentinel: a sentinel needs a config file it can rewrite, named first
+async function startSentinelOn(port: number, masterPort: number): Promise<Started> {
+  const dir = mkdtempSync(join(tmpdir(), 'routechain-sentinel-'))
+  const conf = join(dir, 'sentinel.conf')
+  writeFileSync(conf, [
+    `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, 'daemonize no', 'loglevel warning',
+    'sentinel resolve-hostnames no',
+    `sentinel monitor ${NAME} 127.0.0.1 ${masterPort} 2`,
+    `sentinel down-after-milliseconds ${NAME} 1000`,
+    `sentinel failover-timeout ${NAME} 5000`,
+    '',
+  ].join('\n'))
+  const child = spawn('redis-server', [conf, '--sentinel'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  const keep = (chunk: Buffer): void => { output = (output + chunk.toString()).slice(-4000) }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  let spawnError: Error | undefined
+  child.once('error', (error) => { spawnError = error })
+  // the sentinel never outlives the process that started it, whatever happens to it
+  killWithParent(child)
+
+  let stopped = false
+  const stop = async (): Promise<void> => {
+    if (stopped) return
+    stopped = true
+    await stopChild(child, STOP_TIMEOUT)
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    await waitFor(`answer PING on port ${port}`, START_TIMEOUT, async () => {
+      if (spawnError !== undefined || child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`the sentinel on port ${port} did not start${spawnError === undefined ? '' : `: ${spawnError.message}`}\n${output}`)
+      }
+      return (await cli(port, 'ping')) === 'PONG'
+    })
+  } catch (error) {
+    await stop()
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${output}`)
+  }
+  return { port, pid: child.pid, stop }
+}
+
+async function startSentinel(masterPort: number): Promise<Started> {
+  let last: unknown
+  // the port was free when probed; another process may take it before the sentinel binds it: try another
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await startSentinelOn(await freePort(), masterPort)
+    } catch (error) {
+      last = error
+    }
+  }
+  throw last instanceof Error ? last : new Error(String(last))
+}
+
+/** redis-cli's lines for a flat key-value answer (`SENTINEL master`, or each of `SENTINEL replicas`) as pairs. */
+function pairs(text: string): [string, string][] {
+  const lines = text.split('\n')
+  const out: [string, string][] = []
+  for (let i = 0; i + 1 < lines.length; i += 2) out.push([lines[i] as string, lines[i + 1] as string])
+  return out
+}
+
+/** True when this sentinel sees the master up, the two replicas up and linked, and the two other sentinels. */
+async function seesAll(port: number): Promise<boolean> {
+  const master = new Map(pairs(await cli(port, 'sentinel', 'master', NAME)))
+  if (master.get('flags') !== 'master' || master.get('num-slaves') !== '2' || master.get('num-other-sentinels') !== '2') return false
+  const replicas = pairs(await cli(port, 'sentinel', 'replicas', NAME))
+  const flags = replicas.filter(([key]) => key === 'flags').map(([, value]) => value)
+  const links = replicas.filter(([key]) => key === 'master-link-status').map(([, value]) => value)
+  return flags.length === 2 && flags.every((f) => f === 'slave') && links.every((l) => l === 'ok')
+}
+
+/**
+ * Starts a master, two replicas and three sentinels (quorum 2, a master down after 1 s, failover timeout 5 s),
+ * and waits (≤ 20 s) until every sentinel sees the master, both replicas and the other two sentinels.
+ */
+export async function startRedisSentinel(): Promise<RedisSentinel> {
+  const servers: RedisServer[] = []
+  const sentinels: Started[] = []
+  let stopping: Promise<void> | undefined
+  const stop = (): Promise<void> => {
+    // sentinels first, so none of them reconfigures a server being stopped
+    stopping ??= (async () => {
+      await Promise.all(sentinels.map((s) => s.stop()))
+      await Promise.all(servers.map((s) => s.stop()))
+    })()
+    return stopping
+  }
+  try {
+    const master = await startRedisServer()
+    servers.push(master)
+    for (let i = 0; i < 2; i++) servers.push(await startRedisServer(['--replicaof', '127.0.0.1', String(master.port)]))
+    for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(master.port))
+    await waitFor('see the master, 2 replicas and each other', 20_000, async () => {
+      for (const s of sentinels) if (!(await seesAll(s.port))) return false
+      return true
+    })
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  const ask = async (): Promise<number> => {
+    let last: unknown
+    for (const s of sentinels) {
+      try {
+        const [, port] = (await cli(s.port, 'sentinel', 'get-master-addr-by-name', NAME)).split('\n')
+        if (port !== undefined && /^\d+$/.test(port)) return Number(port)
+      } catch (error) {
+        last = error
+      }
+    }
+    throw new Error(`no sentinel named the master${last instanceof Error ? `: ${last.message}` : ''}`)
+  }
+  return {
+    name: NAME,
+    sentinels: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
+    master: ask,
+    async killMaster() {
+      const port = await ask()
+      const server = servers.find((s) => s.port === port)
+      if (server?.pid === undefined) throw new Error(`the master on port ${port} is not a process this helper started`)
+      process.kill(server.pid, 'SIGKILL')
+      // gone once it stops answering: at most 2 s, SIGKILL is not refused
+      const deadline = Date.now() + 2000
+      while (Date.now() < deadline && (await cli(port, 'ping').catch(() => '')) === 'PONG') await new Promise((resolve) => setTimeout(resolve, 20))
+      return port
+    },
+    stop,
+  }
+}
