@@ -69,7 +69,9 @@ function parseShards(text: string): Shard[] {
 export async function startRedisCluster(): Promise<RedisCluster> {
   const servers: RedisServer[] = []
   const startNode = (): Promise<RedisServer> =>
-    startRedisServer(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '1000'])
+    startRedisServer(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '1000',
+      // a replica syncs at once rather than after diskless sync's 5 s wait for more replicas: on loopback there are no others
+      '--repl-diskless-sync-delay', '0'])
   const cli = async (port: number, ...args: string[]): Promise<string> =>
     (await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 10_000 })).stdout.trim()
   const stop = async (): Promise<void> => { await Promise.all(servers.splice(0).map((s) => s.stop())) }

@@ -13,6 +13,7 @@ import { killWithParent, stopChild } from '../child.js'
 
 const run = promisify(execFile)
 const NAME = 'mymaster'
+const NO_SYNC_DELAY = ['--repl-diskless-sync-delay', '0']
 /** How long a sentinel may take to answer PING once started. */
 const START_TIMEOUT = 5000
 /** How long a stop may take before the process is killed. */
@@ -143,9 +144,10 @@ export async function startRedisSentinel(): Promise<RedisSentinel> {
     return stopping
   }
   try {
-    const master = await startRedisServer()
+    // replicas sync at once rather than after diskless sync's 5 s wait for more of them
+    const master = await startRedisServer(NO_SYNC_DELAY)
     servers.push(master)
-    for (let i = 0; i < 2; i++) servers.push(await startRedisServer(['--replicaof', '127.0.0.1', String(master.port)]))
+    for (let i = 0; i < 2; i++) servers.push(await startRedisServer([...NO_SYNC_DELAY, '--replicaof', '127.0.0.1', String(master.port)]))
     for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(master.port))
     await waitFor('see the master, 2 replicas and each other', 20_000, async () => {
       for (const s of sentinels) if (!(await seesAll(s.port))) return false

@@ -35,5 +35,6 @@ export function readKey(input: unknown, who: string, howTo: string = HOW_TO): Bu
 export function readKeys(input: unknown, who: string): Buffer[] {
   const list = Array.isArray(input) ? input : [input]
   if (list.length === 0) configError(`${who}: give at least one key; ${HOW_TO}`)
-  return list.map((key) => readKey(key, who))
+  // in a list, name the entry: "key 2 of 2" says which of several (a trailing comma in an env list) is wrong
+  return list.map((key, i) => readKey(key, list.length === 1 ? who : `${who} (key ${i + 1} of ${list.length})`))
 }

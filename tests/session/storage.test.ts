@@ -278,6 +278,12 @@ for (const entry of keyed) {
     })
   }
 
+  test('in a key list, the refusal names which entry is wrong', () => {
+    const message = throwsConfig(() => entry.make([generateKey(), '']), /key 2 of 2/).message
+    assert.match(message, /no key given/)
+    assert.match(throwsConfig(() => entry.make(['not a key!', generateKey()]), /key 1 of 2/).message, /not base64/)
+  })
+
   test('a key from generateKey() is accepted and works', async () => {
     await roundTrip(entry.make(generateKey()), { created: nowSeconds(), data: { a: 1 } })
   })
