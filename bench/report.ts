@@ -214,10 +214,10 @@ function sealedNote(cases: readonly TimedCase[]): string[] {
   if (!cases.some((c) => SEALED_GROUPS.has(c.group))) return []
   return [
     'Sealed boxes (libsodium\'s `crypto_box_seal`): one seal and one open of random bytes to one key pair. routechain\'s',
-    '`sealValue()` and `SealKeyRing.open()` run on tweetsodium (pure JavaScript) and take and give base64, as the API does;',
-    'the baseline is libsodium itself, natively (sodium-native, which @fastify/secure-session brings); "node:crypto X25519 +',
-    'tweetnacl" is the same box with only the X25519 native (node:crypto has no XSalsa20 and no 24-byte blake2b); "node:crypto',
-    'X25519 + ChaCha20-Poly1305" is a box of the same shape and size from node:crypto alone, not the same format. Before',
+    '`sealValue()` and `SealKeyRing.open()` do the X25519 products in node:crypto and the rest with tweetsodium\'s parts',
+    '(node:crypto has no XSalsa20 and no 24-byte blake2b), and take and give base64, as the API does; the baseline is',
+    'libsodium itself, natively (sodium-native, which @fastify/secure-session brings); tweetsodium alone is pure JavaScript;',
+    '"node:crypto X25519 + ChaCha20-Poly1305" is a box of the same shape and size from node:crypto alone, not the same format. Before',
     'timing, each opens its own boxes and refuses a changed one, and the three in libsodium\'s format open each other\'s.',
     'A seal makes an ephemeral X25519 key pair and one X25519 product, an open one X25519 product; the last group times',
     'tweetsodium\'s parts, so its ratios are shares of a whole seal.', '',

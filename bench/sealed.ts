@@ -1,7 +1,7 @@
 // In process: what one seal and one open of a sealed box (libsodium's crypto_box_seal) cost through routechain's
-// sealValue() and SealKeyRing.open() (tweetsodium: pure JavaScript), against libsodium itself (sodium-native,
-// which @fastify/secure-session brings), the same box with node:crypto's native X25519 and the rest from
-// tweetnacl, and a native box of the same shape from node:crypto alone; then where a tweetsodium seal's time goes.
+// sealValue() and SealKeyRing.open() (node:crypto's X25519, the rest tweetsodium's parts), against libsodium itself
+// (sodium-native, which @fastify/secure-session brings), tweetsodium alone (pure JavaScript, the reference), and a
+// native box of the same shape from node:crypto alone; then where a tweetsodium seal's time goes.
 import {
   createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync,
   randomBytes, type KeyObject,
@@ -28,8 +28,8 @@ export const SEALED_GROUPS: ReadonlySet<string> = new Set([...SEALED_SIZES.flatM
 export const SEALED_NAMES = {
   libsodium: { seal: 'libsodium crypto_box_seal (sodium-native, native)', open: 'libsodium crypto_box_seal_open (sodium-native, native)' },
   node: { seal: 'node:crypto X25519 + ChaCha20-Poly1305 (native, not the same format)', open: 'node:crypto X25519 + ChaCha20-Poly1305 (native, not the same format)' },
-  hybrid: { seal: 'node:crypto X25519 + tweetnacl XSalsa20-Poly1305 (same format)', open: 'node:crypto X25519 + tweetnacl XSalsa20-Poly1305 (same format)' },
-  routechain: { seal: 'routechain sealValue() (tweetsodium, base64 out)', open: 'routechain SealKeyRing.open() (tweetsodium, base64 in)' },
+  tweetsodium: { seal: 'tweetsodium.seal (pure JS, the reference)', open: 'tweetsodium.sealOpen (pure JS, the reference)' },
+  routechain: { seal: 'routechain sealValue() (node:crypto X25519 + tweetsodium\'s parts, base64 out)', open: 'routechain SealKeyRing.open() (node:crypto X25519 + tweetsodium\'s parts, base64 in)' },
 } as const
 
 /** A box as a sealer's API hands it over: bytes, or base64 text (routechain's). */
@@ -48,11 +48,9 @@ interface Sealer {
 }
 
 /** The part of sodium-native's API used here. */
-/** blakejs as tweetsodium loads it, and tweetnacl's HSalsa20 (in its untyped `lowlevel`). */
+/** blakejs as tweetsodium loads it. */
 interface Blake { blake2bInit(outlen: number): unknown; blake2bUpdate(ctx: unknown, input: Uint8Array): void; blake2bFinal(ctx: unknown): Uint8Array }
 let blake: Blake | undefined
-const hsalsa20 = (nacl as unknown as { lowlevel: { crypto_core_hsalsa20(out: Uint8Array, inp: Uint8Array, k: Uint8Array, c: Uint8Array): void } }).lowlevel.crypto_core_hsalsa20
-const SIGMA = new Uint8Array(Buffer.from('expand 32-byte k'))
 
 /** A sealed box's nonce: blake2b with a 24-byte output of the ephemeral and the recipient's public keys, as tweetsodium makes it. */
 function sealNonce(ephemeralPublic: Uint8Array, publicKey: Uint8Array): Uint8Array {
@@ -96,32 +94,12 @@ function ephemeralShared(publicKey: Uint8Array): { ephemeralPublic: Buffer; shar
   return { ephemeralPublic: rawPublic(ephemeral.publicKey), shared: diffieHellman({ privateKey: ephemeral.privateKey, publicKey: x25519Public(publicKey) }) }
 }
 
-/**
- * crypto_box_seal with node:crypto's native X25519 and the rest from tweetnacl: HSalsa20 of the X25519 product is
- * the box's key (what nacl.box.before does), blake2b the nonce, XSalsa20-Poly1305 (nacl.secretbox) the box. Node
- * has neither XSalsa20 nor a blake2b with a 24-byte output, so only X25519 can be native.
- */
-function hybridSealer(publicKey: Uint8Array, secretKey: Uint8Array): Sealer {
-  const recipient = x25519Secret(secretKey, publicKey)
-  const boxKey = (shared: Uint8Array): Uint8Array => {
-    const key = new Uint8Array(32)
-    hsalsa20(key, new Uint8Array(16), shared, SIGMA)
-    return key
-  }
+/** tweetsodium alone, in pure JavaScript: the reference routechain's boxes are checked against, and its fallback. */
+function tweetsodiumSealer(publicKey: Uint8Array, secretKey: Uint8Array): Sealer {
   return {
-    names: SEALED_NAMES.hybrid, libsodiumFormat: true, text: false,
-    seal(message) {
-      const { ephemeralPublic, shared } = ephemeralShared(publicKey)
-      const box = nacl.secretbox(message, sealNonce(ephemeralPublic, publicKey), boxKey(shared))
-      return Buffer.concat([ephemeralPublic, box])
-    },
-    open(box) {
-      const sealed = box as Uint8Array
-      if (sealed.length < 48) return null
-      const ephemeralPublic = sealed.subarray(0, 32)
-      const shared = diffieHellman({ privateKey: recipient, publicKey: x25519Public(ephemeralPublic) })
-      return nacl.secretbox.open(sealed.subarray(32), sealNonce(ephemeralPublic, publicKey), boxKey(shared))
-    },
+    names: SEALED_NAMES.tweetsodium, libsodiumFormat: true, text: false,
+    seal: (message) => tweetsodium.seal(message, publicKey),
+    open: (box) => ((box as Uint8Array).length < 48 ? null : tweetsodium.sealOpen(box as Uint8Array, publicKey, secretKey)),
   }
 }
 
@@ -198,7 +176,7 @@ export function sealedSetup(): SealedSetup {
   const sealers = [
     ...(sodium === undefined ? [] : [libsodiumSealer(sodium, publicKey, secretKey)]),
     nodeSealer(publicKey, secretKey),
-    hybridSealer(publicKey, secretKey),
+    tweetsodiumSealer(publicKey, secretKey),
     routechainSealer(new SealKeyRing(pair.secretKey)),
   ]
   const messages = SEALED_SIZES.map((size) => new Uint8Array(randomBytes(size.bytes)))

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
 import nacl from 'tweetnacl'
-import tweetsodium from 'tweetsodium'
 import { configError, RoutechainError } from '../errors.js'
 import { readKey } from '../session/keys.js'
 import { isWellFormedText } from '../util/utf8.js'
 import { checkPublicKey, decodeBase64 } from './public-key.js'
+import { openBox, openingKey, sealBox, SEAL_OVERHEAD, type OpeningKey } from './sealed-box.js'
 
 const HOW_TO = 'make a pair with generateSealKeyPair() (or libsodium\'s crypto_box_keypair) and pass its secretKey'
 
@@ -67,7 +67,7 @@ export function generateSealKeyPair(): SealKeyPair {
 interface RingKey {
   readonly keyId: string
   readonly publicKey: Uint8Array
-  readonly secretKey: Uint8Array
+  readonly opening: OpeningKey
 }
 
 function ringKey(input: SealKeyInput): RingKey {
@@ -79,7 +79,7 @@ function ringKey(input: SealKeyInput): RingKey {
   const { publicKey } = nacl.box.keyPair.fromSecretKey(secretKey)
   const keyId = given.keyId ?? sealKeyId(publicKey)
   if (typeof keyId !== 'string' || keyId === '' || keyId.length > 128) configError('SealKeyRing: a keyId is a non-empty string of up to 128 characters')
-  return { keyId, publicKey, secretKey }
+  return { keyId, publicKey, opening: openingKey(publicKey, secretKey) }
 }
 
 /**
@@ -127,8 +127,8 @@ export class SealKeyRing {
     if (key === undefined) throw new SealedValueError(`unknown key_id "${keyId.slice(0, 64)}": fetch the current public key and seal again`)
     const box = decodeBase64(sealed)
     if (box === undefined) throw new SealedValueError('not base64')
-    if (box.length < tweetsodium.overheadLength) throw new SealedValueError('too short to be a sealed box')
-    const opened = tweetsodium.sealOpen(box, key.publicKey, key.secretKey)
+    if (box.length < SEAL_OVERHEAD) throw new SealedValueError('too short to be a sealed box')
+    const opened = openBox(box, key.opening)
     if (opened === null) throw new SealedValueError('does not open with this key: sealed to another key, or changed')
     return opened
   }
@@ -146,5 +146,5 @@ export function sealValue(value: string | Uint8Array, publicKey: string | Uint8A
   if (key.problem !== undefined) throw new TypeError(`sealValue: the public key ${key.problem}`)
   if (typeof value === 'string' && !isWellFormedText(value)) throw new TypeError('sealValue: the text has a lone surrogate, which UTF-8 cannot carry: it would not open as it was')
   const message = typeof value === 'string' ? Buffer.from(value, 'utf8') : value
-  return Buffer.from(tweetsodium.seal(message, key.bytes)).toString('base64')
+  return Buffer.from(sealBox(message, key.bytes)).toString('base64')
 }

@@ -1,7 +1,7 @@
 // Sealed boxes against libsodium's own crypto_box_seal / crypto_box_seal_open, twice: through PyNaCl's SealedBox in
 // Debian's python3 (python3-nacl on the system libsodium), and in process through sodium-native (which the
 // devDependency @fastify/secure-session brings), so compatibility is checked without Python too. What routechain
-// seals (tweetsodium, pure JS) opens in libsodium, what libsodium seals opens in SealKeyRing, a libsodium key pair
+// seals (X25519 in node:crypto, the rest tweetsodium's parts) opens in libsodium, what libsodium seals opens in SealKeyRing, a libsodium key pair
 // loads into a ring, a box sealed to another key, or changed, is refused on both sides, and libsodium refuses the
 // low-order keys sealValue() refuses. The Python side runs once for every test (tests/_helpers/sealed_box.py,
 // JSON in and out).

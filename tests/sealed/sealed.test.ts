@@ -2,7 +2,9 @@
 // middleware is in seal-body-fields.test.ts.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import blake from 'blakejs'
 import nacl from 'tweetnacl'
+import tweetsodium from 'tweetsodium'
 import {
   createApp, generateSealKeyPair, openSealed, publishSealKey, RoutechainError, SEALED_KEY_HEADER, sealFields, sealKeyId,
   sealValue, SealedValueError, SealKeyRing,
@@ -184,6 +186,32 @@ keys('the secret key given yields the public key libsodium would (X25519 of the 
   const pair = nacl.box.keyPair()
   const ring = new SealKeyRing(Buffer.from(pair.secretKey).toString('base64'))
   assert.is(ring.published().key, Buffer.from(pair.publicKey).toString('base64'))
+})
+
+keys('tweetsodium, the reference format, opens what sealValue seals, and the ring opens what tweetsodium seals', () => {
+  const pair = generateSealKeyPair()
+  const ring = new SealKeyRing(pair.secretKey)
+  const publicKey = Buffer.from(pair.publicKey, 'base64')
+  const secretKey = Buffer.from(pair.secretKey, 'base64')
+  for (const message of ['', 'x', 'ça ✓ 😀', 'y'.repeat(5000)]) {
+    const ours = Buffer.from(sealValue(message, pair.publicKey), 'base64')
+    assert.is(ours.length, Buffer.byteLength(message) + 48)
+    assert.is(Buffer.from(tweetsodium.sealOpen(ours, publicKey, secretKey) ?? []).toString('utf8'), message, 'tweetsodium did not open what sealValue sealed')
+    const theirs = Buffer.from(tweetsodium.seal(Buffer.from(message, 'utf8'), publicKey)).toString('base64')
+    assert.is(Buffer.from(ring.open(pair.keyId, theirs)).toString('utf8'), message, 'the ring did not open what tweetsodium sealed')
+  }
+})
+
+keys('a box made with a low-order ephemeral key, which opens under any secret key, is refused', () => {
+  const pair = generateSealKeyPair()
+  const recipient = Buffer.from(pair.publicKey, 'base64')
+  for (const ephemeral of LOW_ORDER_KEYS) {
+    // anyone can make this box without the secret key: the shared point is all zeros whatever the secret key is
+    const key = nacl.box.before(ephemeral, nacl.randomBytes(32))
+    const nonce = blake.blake2b(Buffer.concat([ephemeral, recipient]), undefined, 24)
+    const forged = Buffer.concat([ephemeral, nacl.box.after(Buffer.from('forged'), nonce, key)]).toString('base64')
+    assert.throws(() => new SealKeyRing(pair.secretKey).open(pair.keyId, forged), (error: unknown) => error instanceof SealedValueError, `opened a box from ${ephemeral.toString('hex')}`)
+  }
 })
 
 keys.run()
