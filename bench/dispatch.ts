@@ -3,6 +3,7 @@ import { tracingChannel } from 'node:diagnostics_channel'
 import koaCompose from 'koa-compose'
 import { do_not_optimize, measure } from 'mitata'
 import { compose } from '../src/core/chain.js'
+import { createApp } from '../src/index.js'
 import { honoCompose } from './hono-compose.js'
 import { tokenOf, USERS } from './spec.js'
 import { median } from './stats.js'
@@ -35,6 +36,19 @@ const asyncAuthenticate = async (req: Req): Promise<unknown> => authenticate(req
 const asyncAuthorise = async (req: Req): Promise<unknown> => authorise(req)
 const asyncHandler = async (req: Req): Promise<unknown> => handler(req)
 const onion = async (_req: Req, next: () => Promise<unknown>): Promise<void> => { await next() }
+// three onion steps as users write them: some work, then the rest's answer passed back
+const onionStep = (check: (req: Req) => unknown) => async (req: Req, next: () => Promise<unknown>): Promise<unknown> => {
+  check(req)
+  return await next()
+}
+/** authenticate as an onion step: the same work, then the rest's answer passed back. */
+const onionAuthenticate = async (req: Req, next: () => Promise<unknown>): Promise<unknown> => {
+  const refused = authenticate(req)
+  return refused !== undefined ? refused : await next()
+}
+const QUIET = { error() {}, warn() {}, info() {}, debug() {} }
+/** What the server composes a route's chain with: next() settles the rest's answer and never rejects. */
+const SERVER_CHAIN = { settle: (value: unknown) => value, onRestError: (error: unknown) => error }
 
 /**
  * Measures one function; mitata awaits it when it returns a promise. By default mitata times a function that
@@ -77,6 +91,16 @@ export async function benchDispatch(quick: boolean): Promise<TimedCase[]> {
   const sync = compose([authenticate, authorise, handler] as never[])
   const asyncChain = compose([asyncAuthenticate, asyncAuthorise, asyncHandler] as never[])
   const onionChain = compose([onion, authenticate, authorise, handler] as never[])
+  const threeOnions = compose([onionStep(authenticate), onionStep(authorise), onionStep(handler)] as never[], SERVER_CHAIN)
+  const koaOnions = koaCompose<{ req: Req }>([
+    async (ctx, next) => { authenticate(ctx.req); await next() },
+    async (ctx, next) => { authorise(ctx.req); await next() },
+    async (ctx, next) => { handler(ctx.req); await next() },
+  ])
+  const plainApp = createApp({ logger: QUIET })
+  plainApp.get('/post/:id', authenticate as never, authorise as never, handler as never)
+  const onionApp = createApp({ logger: QUIET })
+  onionApp.get('/post/:id', onionAuthenticate as never, authorise as never, handler as never)
   type Ctx = { req: Req; body?: unknown }
   const koa = koaCompose<Ctx>([
     async (ctx, next) => { if (authenticate(ctx.req) === undefined) await next() },
@@ -108,6 +132,10 @@ export async function benchDispatch(quick: boolean): Promise<TimedCase[]> {
     ['3 async steps', 'hono compose', () => hono(fresh())],
     ['onion + 3 sync steps', 'koa-compose (3 async steps)', koaCase],
     ['onion + 3 sync steps', 'routechain compose', () => onionChain(fresh())],
+    ['3 onion steps', 'koa-compose', () => koaOnions({ req: fresh() })],
+    ['3 onion steps', 'routechain compose (the server\'s next())', () => threeOnions(fresh())],
+    ['a 3-step route through app.request()', 'all plain steps', () => plainApp.request('/post/1', { headers: { authorization: 'Bearer t' } })],
+    ['a 3-step route through app.request()', 'one onion step, then 2 plain', () => onionApp.request('/post/1', { headers: { authorization: 'Bearer t' } })],
     ['tracing channels, no subscriber', 'routechain compose, 3 sync steps', () => do_not_optimize(sync(fresh()))],
     ['tracing channels, no subscriber', 'the same + both channel checks', checked],
   ], quick)

@@ -80,6 +80,10 @@ export function checkTargets(
   add('3-step sync chain ≤ 2 × three direct calls', sync, `${fmt(sync)} ×`, (v) => v <= 2)
   const asyncRatio = caseRatio('3 async steps', 'routechain compose')
   add('3-step async chain faster than koa-compose', asyncRatio, `${fmt(asyncRatio)} × koa-compose's time`, (v) => v < 1)
+  const onions = caseRatio('3 onion steps', "routechain compose (the server's next())")
+  add('3 onion steps ≤ 1.0 × koa-compose', onions, `${fmt(onions)} × koa-compose's time`, (v) => v <= 1)
+  const oneOnion = caseRatio('a 3-step route through app.request()', 'one onion step, then 2 plain')
+  add('One onion step in a 3-step route ≤ 1.1 × the all-plain route (app.request)', oneOnion, `${fmt(oneOnion)} ×`, (v) => v <= 1.1)
   for (const group of ['lookup among 18', 'lookup among 10,000']) {
     const r = caseRatio(group, 'routechain lookup')
     add(`${group.replace('lookup among', 'Lookup among')} routes within 10% of find-my-way`, r, `${fmt(r)} × find-my-way's time`, (v) => v <= 1.1)

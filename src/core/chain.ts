@@ -103,7 +103,12 @@ export function compose(steps: readonly AnyStep[], options: ComposeOptions = {})
     }
   }
 
+  // a step's next() when nothing can reject unseen: the server's chains turn every error into a reply
+  const restCanReject = options.onRestError === undefined
+
   function runRest(req: object, start: number): Promise<unknown> {
+    // an onion step first (the common case in an onion chain): one `.then` both finishes it and settles its answer
+    if (onion[start] === true) return runOnionRest(req, start)
     let out: unknown
     try {
       out = runFrom(req, start)
@@ -111,14 +116,18 @@ export function compose(steps: readonly AnyStep[], options: ComposeOptions = {})
       out = Promise.reject(error)
     }
     if (!isThenable(out)) return Promise.resolve(settleRest(req, out))
-    const rest = Promise.resolve(out).then((value) => settleRest(req, value), (error: unknown) => onRestError(error, req))
-    rest.catch(ignore) // the step may never await it; a rejection still reaches whoever does
+    return unseen(Promise.resolve(out).then((value) => settleRest(req, value), (error: unknown) => onRestError(error, req)))
+  }
+
+  /** A rest the step may never await: a rejection of it must still reach whoever does, and only them. */
+  function unseen(rest: Promise<unknown>): Promise<unknown> {
+    if (restCanReject) rest.catch(ignore)
     return rest
   }
 
-  function runOnion(req: object, index: number): unknown {
+  /** Calls an onion step with a `next` of its own, recording in `call` what the step does with it. */
+  function callOnion(req: object, index: number, call: OnionCall): unknown {
     const step = callables[index] as Callable
-    const call: OnionCall = { rest: undefined, calls: 0, settled: false }
     const next = (nextReq?: object): Promise<unknown> => {
       if (nextReq !== undefined && !passRequest) {
         throw new RoutechainError('ERR_ROUTECHAIN_NEXT', `next() takes no arguments in step "${stepName(step as AnyStep)}": change the request itself`)
@@ -131,23 +140,57 @@ export function compose(steps: readonly AnyStep[], options: ComposeOptions = {})
       call.rest = runRest(nextReq ?? req, index + 1)
       return call.rest
     }
-    const out = step(req, next)
-    if (isThenable(out)) return settleOnion(req, index, call, out)
-    call.settled = true
-    if (out !== undefined) return out
-    return call.rest ?? runFrom(req, index + 1)
+    return step(req, next)
   }
 
-  async function settleOnion(req: object, index: number, call: OnionCall, pending: PromiseLike<unknown>): Promise<unknown> {
+  /** An onion step where the chain's answer is wanted as it is (the chain's first step, or after plain ones). */
+  function runOnion(req: object, index: number): unknown {
+    const call: OnionCall = { rest: undefined, calls: 0, settled: false }
+    const out = callOnion(req, index, call)
+    if (!isThenable(out)) {
+      call.settled = true
+      // a step that returned nothing passes on what the rest answered, or lets the steps after it run
+      return out !== undefined ? out : (call.rest ?? runFrom(req, index + 1))
+    }
+    return Promise.resolve(out).then(
+      (value) => {
+        call.settled = true
+        return value !== undefined ? value : (call.rest ?? runFrom(req, index + 1))
+      },
+      (error: unknown) => {
+        call.settled = true
+        throw error
+      },
+    )
+  }
+
+  /** An onion step as the rest of another's `next()`: its answer settled, its errors turned by onRestError. */
+  function runOnionRest(req: object, index: number): Promise<unknown> {
+    const call: OnionCall = { rest: undefined, calls: 0, settled: false }
     let out: unknown
     try {
-      out = await pending
-    } finally {
+      out = callOnion(req, index, call)
+    } catch (error) {
       call.settled = true
+      return unseen(Promise.reject(error).catch((e: unknown) => onRestError(e, req)))
     }
-    if (out !== undefined) return out
-    // a step that awaited next() and returned nothing passes on what the rest answered
-    return await (call.rest ?? runFrom(req, index + 1))
+    if (!isThenable(out)) {
+      call.settled = true
+      if (out !== undefined) return Promise.resolve(settleRest(req, out))
+      return call.rest ?? runRest(req, index + 1)
+    }
+    return unseen(Promise.resolve(out).then(
+      (value) => {
+        call.settled = true
+        // call.rest is settled already; what the step answered itself is settled here
+        if (value !== undefined) return settleRest(req, value)
+        return call.rest ?? runRest(req, index + 1)
+      },
+      (error: unknown) => {
+        call.settled = true
+        return onRestError(error, req)
+      },
+    ))
   }
 
   return (req) => runFrom(req, 0)
