@@ -3,6 +3,7 @@
 import type { ChildProcess } from 'node:child_process'
 
 const running = new Set<ChildProcess>()
+let listening = false
 
 function killAll(): void {
   for (const child of running) child.kill('SIGKILL')
@@ -10,7 +11,10 @@ function killAll(): void {
 
 /** Kills `child` (SIGKILL) if this process exits while it still runs, whatever ends this process. */
 export function killWithParent(child: ChildProcess): void {
-  if (running.size === 0) process.once('exit', killAll)
+  if (!listening) {
+    listening = true
+    process.once('exit', killAll)
+  }
   running.add(child)
   child.once('exit', () => running.delete(child))
 }

@@ -1,10 +1,11 @@
 // The Redis setups a failover run kills a master of: a Redis Cluster (three masters, a replica each) or a
 // Sentinel set (a master, two replicas, three sentinels), and a connected client of either kind for each.
 import { Cluster, Redis } from 'ioredis'
-import { createCluster, createSentinel } from 'redis'
+import { createClient, createCluster, createSentinel } from 'redis'
 import type { RedisClientLike } from '../../src/index.js'
 import { startRedisCluster, type RedisCluster } from '../sessions/redis-cluster.js'
 import { startRedisSentinel } from '../sessions/redis-sentinel.js'
+import { startRedisServer, type RedisServer } from '../sessions/redis-server.js'
 
 export type Topology = 'cluster' | 'sentinel'
 export type ClientKind = 'node-redis' | 'ioredis'
@@ -16,9 +17,9 @@ export interface RedisSetup {
   /** SIGKILLs one master's redis-server; resolves to its port. */
   killMaster(): Promise<number>
   /**
-   * Waits until the cluster has promoted a replica in place of the killed master, then joins a fresh node as
-   * that new master's replica, as an operator replaces a dead node: what writes that wait for a replica need
-   * again. A Sentinel set needs nothing (its second replica follows the new master). Resolves once done.
+   * Waits until a replica has been promoted in place of the killed master, then joins a fresh node as the new
+   * master's replica, as an operator replaces a dead node: what writes that wait for every replica need again.
+   * Resolves once it has synced.
    */
   replaceKilled(killed: number): Promise<void>
   /** Closes the clients and stops every process. */
@@ -73,6 +74,7 @@ async function clusterSetup(): Promise<RedisSetup> {
 async function sentinelSetup(): Promise<RedisSetup> {
   const set = await startRedisSentinel()
   const closers: (() => unknown)[] = []
+  const added: RedisServer[] = []
   return {
     async client(kind) {
       if (kind === 'node-redis') {
@@ -88,10 +90,32 @@ async function sentinelSetup(): Promise<RedisSetup> {
       return client
     },
     killMaster: () => set.killMaster(),
-    async replaceKilled() {},
+    async replaceKilled(killed) {
+      const deadline = Date.now() + 20_000
+      let master = killed
+      while (master === killed) {
+        if (Date.now() > deadline) throw new Error('the sentinels promoted no replica within 20 s of the kill')
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        master = await set.master().catch(() => killed)
+      }
+      const replica = await startRedisServer(['--repl-diskless-sync-delay', '0', '--replicaof', '127.0.0.1', String(master)])
+      added.push(replica)
+      const admin = createClient({ url: replica.url })
+      admin.on('error', () => {})
+      await admin.connect()
+      try {
+        while (!String(await admin.sendCommand(['INFO', 'replication'])).includes('master_link_status:up')) {
+          if (Date.now() > deadline) throw new Error('the replacement replica did not sync within 20 s of the kill')
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
+      } finally {
+        admin.destroy()
+      }
+    },
     async stop() {
       for (const close of closers.splice(0)) await close()
       await set.stop()
+      await Promise.all(added.splice(0).map((server) => server.stop()))
     },
   }
 }

@@ -16,9 +16,11 @@ export interface RedisStorageOptions {
   commandTimeout?: number
   /**
    * How many replicas must hold each write (a new session, a change, a logout) before the response goes out:
-   * Redis's `WAIT`, sent to the master holding the session. A master that dies after answering then loses no
-   * acknowledged login when a replica takes over. Fewer acknowledgements within `replicaTimeout` is a 503
-   * (the write stays on the master). @default 0, no waiting
+   * Redis's `WAIT`, sent to the master holding the session. Set it to the number of replicas each master has:
+   * a failover promotes the replica that looked most up to date, which may not be one that acknowledged, so
+   * only waiting for all of them means no acknowledged login is lost. Fewer acknowledgements within
+   * `replicaTimeout` is a 503 (the write stays on the master), as is every write to a master left with fewer
+   * replicas after a failover, until one joins it. @default 0, no waiting
    */
   replicas?: number
   /** How long `WAIT` waits for the `replicas`, in ms, on top of `commandTimeout`. @default 1000 */
