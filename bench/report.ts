@@ -10,6 +10,7 @@ import { NAMES } from './sessions/spec.js'
 import { MISS_NOTES } from './miss-notes.js'
 import { SEALED_GROUPS } from './sealed.js'
 import type { TargetResult } from './targets.js'
+import type { StartupRow } from './startup/index.js'
 
 /** Everything one run measured, and how. */
 export interface BenchRun {
@@ -31,6 +32,8 @@ export interface BenchRun {
   readonly websocket?: { readonly date: string; readonly rows: HttpRow[] } | undefined
   /** The middleware part (helmet's headers and a multipart upload against Express, Fastify and Hono), when measured. */
   readonly middleware?: { readonly date: string; readonly rows: HttpRow[] } | undefined
+  /** The cold starts (spawn to first answer with 1,000 and 10,000 routes), when measured. */
+  readonly startup?: { readonly date: string; readonly rows: readonly StartupRow[] } | undefined
   /** Parts `--only` did not run, carried over from the previous latest.json: part → when they were measured. */
   readonly carried?: Record<string, string> | undefined
 }
@@ -124,6 +127,23 @@ function websocketSection(run: BenchRun['websocket']): string[] {
   ]
 }
 
+function startupSection(run: BenchRun['startup']): string[] {
+  if (run === undefined) return ['## Cold start', '', 'Not measured in this run.', '']
+  const lines = [
+    '## Cold start', '',
+    `Measured ${run.date}. From spawning \`node\` to the first answered request (the last route, \`GET /r<N-1>/1\`), for an app`,
+    'of N parameterised routes `/r<i>/:id` built at start; raw node:http (no router, one route) is node\'s own floor. The',
+    `median of ${run.rows[0]?.runs.length ?? 0} rounds, each starting every contender once in turn.`, '',
+    '| routes | contender | median ms | min–max ms | × routechain |',
+    '| ---: | --- | ---: | ---: | ---: |',
+  ]
+  for (const row of run.rows) {
+    const mine = run.rows.find((r) => r.routes === row.routes && r.framework === 'routechain')
+    lines.push(`| ${n0(row.routes)} | ${row.framework === 'routechain' ? '**routechain**' : row.framework === 'raw' ? 'raw node:http (floor)' : row.framework} | ${n0(row.medianMs)} | ${n0(Math.min(...row.runs))}–${n0(Math.max(...row.runs))} | ${mine === undefined ? 'n/a' : n2(row.medianMs / mine.medianMs)} |`)
+  }
+  return [...lines, '']
+}
+
 function middlewareSection(run: BenchRun['middleware']): string[] {
   if (run === undefined) return ['## Connect middleware and uploads', '', 'Not measured in this run.', '']
   return [
@@ -195,6 +215,7 @@ export function renderMarkdown(run: BenchRun, name = 'latest'): string {
     ...validationSection(run.validation),
     ...websocketSection(run.websocket),
     ...middlewareSection(run.middleware),
+    ...startupSection(run.startup),
     '## Versions', '', ...Object.entries(run.versions).map(([name, version]) => `- ${name} ${version}`), '',
     '## Commands', '', '```sh', ...run.commands, '```', '',
   ]

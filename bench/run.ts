@@ -1,6 +1,6 @@
-// `npm run bench [-- --quick] [-- --only http|in-process|client|sessions|validation|websocket|middleware] [-- --report NAME]`:
+// `npm run bench [-- --quick] [-- --only http|in-process|client|sessions|validation|websocket|middleware|startup] [-- --report NAME]`:
 // HTTP on loopback, then in process (dispatch, routing, sealed boxes), then the HTTP client against undici.request, then
-// sessions, validated request bodies, WebSockets, and connect middleware with uploads; writes
+// sessions, validated request bodies, WebSockets, connect middleware with uploads, and cold starts; writes
 // bench/results/latest.{md,json,svg}. With --only, the parts not run are carried over from the previous latest.json
 // (the report says so).
 import { execFileSync } from 'node:child_process'
@@ -17,11 +17,12 @@ import { writeReport, type BenchRun } from './report.js'
 import { benchRouting } from './routing.js'
 import { benchSealed } from './sealed.js'
 import { benchSessions } from './sessions/index.js'
+import { benchStartup } from './startup/index.js'
 import { checkTargets } from './targets.js'
 import { benchValidation } from './validation/http.js'
 import { benchWebSockets } from './websocket/index.js'
 
-const PARTS = ['http', 'in-process', 'client', 'sessions', 'validation', 'websocket', 'middleware'] as const
+const PARTS = ['http', 'in-process', 'client', 'sessions', 'validation', 'websocket', 'middleware', 'startup'] as const
 type Part = (typeof PARTS)[number]
 
 function onlyPart(argv: readonly string[]): Part | undefined {
@@ -130,6 +131,13 @@ async function rowsPart(part: 'validation' | 'websocket' | 'middleware', measure
 const validation = await rowsPart('validation', () => benchValidation(plan, log))
 const websocket = await rowsPart('websocket', () => benchWebSockets(plan, log))
 const middleware = await rowsPart('middleware', () => benchMiddleware(plan, log))
+let startup: BenchRun['startup'] = previous?.startup
+if (runs('startup')) {
+  const startupStarted = Date.now()
+  startup = { date: new Date().toISOString(), rows: await benchStartup(quick, log) }
+  log(`startup took ${((Date.now() - startupStarted) / 1000).toFixed(1)} s`)
+  delete carried.startup
+} else if (startup !== undefined) carry('startup', startup.date)
 
 const cpu = cpus()
 const run: BenchRun = {
@@ -153,6 +161,7 @@ const run: BenchRun = {
     `# validation servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/validation/serve.js INDEX 0`,
     `# middleware: ${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c${plan.connections} -d${plan.seconds}s --latency http://127.0.0.1:PORT/secure, and -c16 with -s upload.lua (POST, the 64 KiB multipart body) http://127.0.0.1:PORT/upload`,
     `# middleware servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/middleware/serve.js INDEX 0`,
+    '# startup: node .build/bench/startup/child.js raw|routechain|fastify|hono 1000|10000, timed from spawn to the first answer',
   ],
   http,
   inProcess,
@@ -164,6 +173,7 @@ const run: BenchRun = {
   validation,
   websocket,
   middleware,
+  startup,
   ...(Object.keys(carried).length === 0 ? {} : { carried }),
 }
 mkdirSync(dir, { recursive: true })
