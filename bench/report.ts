@@ -11,6 +11,7 @@ import { MISS_NOTES } from './miss-notes.js'
 import { SEALED_GROUPS } from './sealed.js'
 import type { TargetResult } from './targets.js'
 import type { StartupRow } from './startup/index.js'
+import type { IdleRow } from './idle/index.js'
 
 /** Everything one run measured, and how. */
 export interface BenchRun {
@@ -34,6 +35,8 @@ export interface BenchRun {
   readonly middleware?: { readonly date: string; readonly rows: HttpRow[] } | undefined
   /** The cold starts (spawn to first answer with 1,000 and 10,000 routes), when measured. */
   readonly startup?: { readonly date: string; readonly rows: readonly StartupRow[] } | undefined
+  /** RSS with idle keep-alive connections, raw node:http against routechain, when measured. */
+  readonly idle?: { readonly date: string; readonly rows: readonly IdleRow[] } | undefined
   /** Parts `--only` did not run, carried over from the previous latest.json: part → when they were measured. */
   readonly carried?: Record<string, string> | undefined
 }
@@ -144,6 +147,20 @@ function startupSection(run: BenchRun['startup']): string[] {
   return [...lines, '']
 }
 
+function idleSection(run: BenchRun['idle']): string[] {
+  if (run === undefined) return ['## Idle connections', '', 'Not measured in this run.', '']
+  const raw = run.rows.find((r) => r.server === 'raw')
+  return [
+    '## Idle connections', '',
+    `Measured ${run.date}. A server process answers one \`GET /\` on each of ${n0(run.rows[0]?.connections ?? 0)} keep-alive connections, which then stay`,
+    'open and idle (keep-alive timeouts of 10 minutes); its RSS after a full GC, before and after. The middle of 3 rounds.', '',
+    '| server | RSS before MiB | RSS with the connections MiB | per connection KiB | × raw |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...run.rows.map((r) => `| ${r.server === 'raw' ? 'raw node:http' : '**routechain**'} | ${r.baseRssMiB.toFixed(1)} | ${r.idleRssMiB.toFixed(1)} | ${r.perConnectionKiB.toFixed(2)} | ${raw === undefined ? 'n/a' : n2(r.idleRssMiB / raw.idleRssMiB)} |`),
+    '',
+  ]
+}
+
 function middlewareSection(run: BenchRun['middleware']): string[] {
   if (run === undefined) return ['## Connect middleware and uploads', '', 'Not measured in this run.', '']
   return [
@@ -216,6 +233,7 @@ export function renderMarkdown(run: BenchRun, name = 'latest'): string {
     ...websocketSection(run.websocket),
     ...middlewareSection(run.middleware),
     ...startupSection(run.startup),
+    ...idleSection(run.idle),
     '## Versions', '', ...Object.entries(run.versions).map(([name, version]) => `- ${name} ${version}`), '',
     '## Commands', '', '```sh', ...run.commands, '```', '',
   ]

@@ -7,9 +7,10 @@ import { openGroup, sealGroup, SEALED_NAMES } from './sealed.js'
 import { NAMES, REPEATED_MODE } from './sessions/spec.js'
 import { TIMED } from './spec.js'
 import { median } from './stats.js'
+import type { IdleRow } from './idle/index.js'
 
 /** Which part of the benchmarks measures a target (as `--only` names parts in the report). */
-export type TargetPart = 'HTTP' | 'in process' | 'client' | 'sessions' | 'validation' | 'websocket' | 'middleware'
+export type TargetPart = 'HTTP' | 'in process' | 'client' | 'sessions' | 'validation' | 'websocket' | 'middleware' | 'idle'
 
 /** One target and whether this run met it. */
 export interface TargetResult {
@@ -55,7 +56,7 @@ function pairedRatio(mine: HttpRow | undefined, other: HttpRow | undefined): num
  */
 export function checkTargets(
   http: readonly HttpRow[], inProcess: readonly TimedCase[], sessions: readonly HttpRow[] = [], client: readonly ClientRow[] = [], validation: readonly HttpRow[] = [],
-  websocket: readonly HttpRow[] = [], middleware: readonly HttpRow[] = [],
+  websocket: readonly HttpRow[] = [], middleware: readonly HttpRow[] = [], idle: readonly IdleRow[] = [],
 ): TargetResult[] {
   const ratio = (contender: string, route: string): number | undefined =>
     http.find((r) => r.contender === contender && r.route === route)?.medianRatio
@@ -65,7 +66,7 @@ export function checkTargets(
   const add = (target: string, value: number | undefined, measured: string, met: (v: number) => boolean): void => {
     const part: TargetPart = target.startsWith('HTTP') ? 'HTTP' : target.startsWith('Sessions') ? 'sessions' : target.startsWith('Client') ? 'client'
       : target.startsWith('Validation') ? 'validation' : target.startsWith('WebSocket') ? 'websocket'
-      : target.startsWith('Middleware') ? 'middleware' : 'in process'
+      : target.startsWith('Middleware') ? 'middleware' : target.startsWith('Idle') ? 'idle' : 'in process'
     results.push({ part, target, measured: value === undefined ? 'not measured' : measured, met: value === undefined ? undefined : met(value) })
   }
   const [postRoute, rootRoute] = TIMED.map((c) => c.name) as [string, string]
@@ -140,5 +141,10 @@ export function checkTargets(
   const uploadsVsFastify = pairedRatio(mw('routechain', 'POST /upload'), mw('fastify + @fastify/helmet, @fastify/multipart', 'POST /upload'))
   add('Middleware: multipart uploads through req.multipart() ahead of fastify + @fastify/multipart', uploadsVsFastify,
     `${fmt(uploadsVsFastify)} × fastify's req/s`, (v) => v > 1)
+  const rawIdle = idle.find((r) => r.server === 'raw')
+  const mineIdle = idle.find((r) => r.server === 'routechain')
+  const idleRatio = rawIdle === undefined || mineIdle === undefined ? undefined : mineIdle.idleRssMiB / rawIdle.idleRssMiB
+  add(`Idle: RSS with ${(mineIdle?.connections ?? 10_000).toLocaleString('en-US')} idle keep-alive connections ≤ 1.1 × raw node:http`, idleRatio,
+    `${fmt(idleRatio)} × (${mineIdle?.idleRssMiB.toFixed(1)} MiB against ${rawIdle?.idleRssMiB.toFixed(1)} MiB)`, (v) => v <= 1.1)
   return results
 }
