@@ -12,6 +12,7 @@ import { SEALED_GROUPS } from './sealed.js'
 import type { TargetResult } from './targets.js'
 import type { StartupRow } from './startup/index.js'
 import type { IdleRow } from './idle/index.js'
+import type { PublicRow } from './public/index.js'
 
 /** Everything one run measured, and how. */
 export interface BenchRun {
@@ -37,6 +38,8 @@ export interface BenchRun {
   readonly startup?: { readonly date: string; readonly rows: readonly StartupRow[] } | undefined
   /** RSS with idle keep-alive connections, raw node:http against routechain, when measured. */
   readonly idle?: { readonly date: string; readonly rows: readonly IdleRow[] } | undefined
+  /** The public method (fastify/benchmarks' way: autocannon, 100 connections, pipelining 10, JSON GET), when measured. */
+  readonly public?: { readonly date: string; readonly rows: readonly PublicRow[] } | undefined
   /** Parts `--only` did not run, carried over from the previous latest.json: part → when they were measured. */
   readonly carried?: Record<string, string> | undefined
 }
@@ -147,6 +150,20 @@ function startupSection(run: BenchRun['startup']): string[] {
   return [...lines, '']
 }
 
+function publicSection(run: BenchRun['public']): string[] {
+  if (run === undefined) return ['## The public method', '', 'Not measured in this run.', '']
+  return [
+    '## The public method', '',
+    `Measured ${run.date}. fastify/benchmarks' way, so these can be read beside its table: one JSON \`GET\` answering`,
+    '`{"hello":"world"}`, autocannon with 100 connections and pipelining 10 for 10 s after 2 s of warm-up, each framework in',
+    `its own process. ${run.rows[0]?.rps.length ?? 0} rounds, the contenders in turn; the ratio is the median of the per-round ratios to raw node:http.`, '',
+    '| contender | median req/s | rounds req/s | mean latency ms | × node:http |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...run.rows.map((r) => `| ${r.contender === 'routechain' ? '**routechain**' : r.contender} | ${n0(r.medianRps)} | ${r.rps.map(n0).join(', ')} | ${n2(r.latencyMs)} | ${n2(r.ratio)} |`),
+    '',
+  ]
+}
+
 function idleSection(run: BenchRun['idle']): string[] {
   if (run === undefined) return ['## Idle connections', '', 'Not measured in this run.', '']
   const raw = run.rows.find((r) => r.server === 'raw')
@@ -234,6 +251,7 @@ export function renderMarkdown(run: BenchRun, name = 'latest'): string {
     ...middlewareSection(run.middleware),
     ...startupSection(run.startup),
     ...idleSection(run.idle),
+    ...publicSection(run.public),
     '## Versions', '', ...Object.entries(run.versions).map(([name, version]) => `- ${name} ${version}`), '',
     '## Commands', '', '```sh', ...run.commands, '```', '',
   ]

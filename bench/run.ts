@@ -1,6 +1,6 @@
-// `npm run bench [-- --quick] [-- --only http|in-process|client|sessions|validation|websocket|middleware|startup|idle] [-- --report NAME]`:
+// `npm run bench [-- --quick] [-- --only http|in-process|client|sessions|validation|websocket|middleware|startup|idle|public] [-- --report NAME]`:
 // HTTP on loopback, then in process (dispatch, routing, sealed boxes), then the HTTP client against undici.request, then
-// sessions, validated request bodies, WebSockets, connect middleware with uploads, cold starts and idle connections' memory; writes
+// sessions, validated request bodies, WebSockets, connect middleware with uploads, cold starts, idle connections' memory, and the public method (fastify/benchmarks' way); writes
 // bench/results/latest.{md,json,svg}. With --only, the parts not run are carried over from the previous latest.json
 // (the report says so).
 import { execFileSync } from 'node:child_process'
@@ -19,11 +19,12 @@ import { benchSealed } from './sealed.js'
 import { benchSessions } from './sessions/index.js'
 import { benchStartup } from './startup/index.js'
 import { benchIdle } from './idle/index.js'
+import { benchPublic } from './public/index.js'
 import { checkTargets } from './targets.js'
 import { benchValidation } from './validation/http.js'
 import { benchWebSockets } from './websocket/index.js'
 
-const PARTS = ['http', 'in-process', 'client', 'sessions', 'validation', 'websocket', 'middleware', 'startup', 'idle'] as const
+const PARTS = ['http', 'in-process', 'client', 'sessions', 'validation', 'websocket', 'middleware', 'startup', 'idle', 'public'] as const
 type Part = (typeof PARTS)[number]
 
 function onlyPart(argv: readonly string[]): Part | undefined {
@@ -146,6 +147,13 @@ if (runs('idle')) {
   log(`idle took ${((Date.now() - idleStarted) / 1000).toFixed(1)} s`)
   delete carried.idle
 } else if (idle !== undefined) carry('idle', idle.date)
+let publicMethod: BenchRun['public'] = previous?.public
+if (runs('public')) {
+  const publicStarted = Date.now()
+  publicMethod = { date: new Date().toISOString(), rows: await benchPublic(quick, log) }
+  log(`public took ${((Date.now() - publicStarted) / 1000).toFixed(1)} s`)
+  delete carried.public
+} else if (publicMethod !== undefined) carry('public', publicMethod.date)
 
 const cpu = cpus()
 const run: BenchRun = {
@@ -170,12 +178,13 @@ const run: BenchRun = {
     `# middleware: ${CAN_PIN ? 'taskset -c 1 ' : ''}wrk -t1 -c${plan.connections} -d${plan.seconds}s --latency http://127.0.0.1:PORT/secure, and -c16 with -s upload.lua (POST, the 64 KiB multipart body) http://127.0.0.1:PORT/upload`,
     `# middleware servers: ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/middleware/serve.js INDEX 0`,
     '# startup: node .build/bench/startup/child.js raw|routechain|fastify|hono 1000|10000, timed from spawn to the first answer',
+    `# public: ${CAN_PIN ? 'taskset -c 1 ' : ''}autocannon -c 100 -p 10 -d 10 -j http://127.0.0.1:PORT/hello (after 2 s of warm-up), against ${CAN_PIN ? 'taskset -c 0 ' : ''}node .build/bench/serve.js INDEX 0`,
     '# idle: node --expose-gc .build/bench/idle/child.js raw|routechain, 10,000 connections from this process each after one GET /, RSS after gc()',
   ],
   http,
   inProcess,
   // a carried-over part keeps the verdicts its own run gave (the code that judged it may have changed since)
-  targets: checkTargets(http, inProcess, sessions?.http, client?.rows, validation?.rows, websocket?.rows, middleware?.rows, idle?.rows).map((t) =>
+  targets: checkTargets(http, inProcess, sessions?.http, client?.rows, validation?.rows, websocket?.rows, middleware?.rows, idle?.rows, publicMethod?.rows).map((t) =>
     (t.part !== undefined && carried[t.part] !== undefined ? previous?.targets.find((p) => p.target === t.target) ?? t : t)),
   sessions,
   client,
@@ -184,6 +193,7 @@ const run: BenchRun = {
   middleware,
   startup,
   idle,
+  public: publicMethod,
   ...(Object.keys(carried).length === 0 ? {} : { carried }),
 }
 mkdirSync(dir, { recursive: true })

@@ -8,9 +8,10 @@ import { NAMES, REPEATED_MODE } from './sessions/spec.js'
 import { TIMED } from './spec.js'
 import { median } from './stats.js'
 import type { IdleRow } from './idle/index.js'
+import type { PublicRow } from './public/index.js'
 
 /** Which part of the benchmarks measures a target (as `--only` names parts in the report). */
-export type TargetPart = 'HTTP' | 'in process' | 'client' | 'sessions' | 'validation' | 'websocket' | 'middleware' | 'idle'
+export type TargetPart = 'HTTP' | 'in process' | 'client' | 'sessions' | 'validation' | 'websocket' | 'middleware' | 'idle' | 'public'
 
 /** One target and whether this run met it. */
 export interface TargetResult {
@@ -56,7 +57,7 @@ function pairedRatio(mine: HttpRow | undefined, other: HttpRow | undefined): num
  */
 export function checkTargets(
   http: readonly HttpRow[], inProcess: readonly TimedCase[], sessions: readonly HttpRow[] = [], client: readonly ClientRow[] = [], validation: readonly HttpRow[] = [],
-  websocket: readonly HttpRow[] = [], middleware: readonly HttpRow[] = [], idle: readonly IdleRow[] = [],
+  websocket: readonly HttpRow[] = [], middleware: readonly HttpRow[] = [], idle: readonly IdleRow[] = [], publicRows: readonly PublicRow[] = [],
 ): TargetResult[] {
   const ratio = (contender: string, route: string): number | undefined =>
     http.find((r) => r.contender === contender && r.route === route)?.medianRatio
@@ -66,7 +67,7 @@ export function checkTargets(
   const add = (target: string, value: number | undefined, measured: string, met: (v: number) => boolean): void => {
     const part: TargetPart = target.startsWith('HTTP') ? 'HTTP' : target.startsWith('Sessions') ? 'sessions' : target.startsWith('Client') ? 'client'
       : target.startsWith('Validation') ? 'validation' : target.startsWith('WebSocket') ? 'websocket'
-      : target.startsWith('Middleware') ? 'middleware' : target.startsWith('Idle') ? 'idle' : 'in process'
+      : target.startsWith('Middleware') ? 'middleware' : target.startsWith('Idle') ? 'idle' : target.startsWith('Public') ? 'public' : 'in process'
     results.push({ part, target, measured: value === undefined ? 'not measured' : measured, met: value === undefined ? undefined : met(value) })
   }
   const [postRoute, rootRoute] = TIMED.map((c) => c.name) as [string, string]
@@ -146,5 +147,7 @@ export function checkTargets(
   const idleRatio = rawIdle === undefined || mineIdle === undefined ? undefined : mineIdle.idleRssMiB / rawIdle.idleRssMiB
   add(`Idle: RSS with ${(mineIdle?.connections ?? 10_000).toLocaleString('en-US')} idle keep-alive connections ≤ 1.1 × raw node:http`, idleRatio,
     `${fmt(idleRatio)} × (${mineIdle?.idleRssMiB.toFixed(1)} MiB against ${rawIdle?.idleRssMiB.toFixed(1)} MiB)`, (v) => v <= 1.1)
+  const publicRatio = publicRows.find((r) => r.contender === 'routechain')?.ratio
+  add('Public method (autocannon -c 100 -p 10, JSON GET): routechain ≥ 0.98 × node:http', publicRatio, `${fmt(publicRatio)} ×`, (v) => v >= 0.98)
   return results
 }

@@ -35,6 +35,7 @@ export const expressContender: Contender = {
     app.disable('x-powered-by')
     app.disable('etag')
     app.get('/', (_req, res) => { res.type('text/plain').send('ok') })
+    app.get('/hello', (_req, res) => { res.json({ hello: 'world' }) })
     app.get('/post/:id', authenticate, authorise(['post:read']), (req, res) => {
       res.json({ id: req.params.id, user: (res.locals.user as { name: string }).name })
     })

@@ -34,6 +34,7 @@ export const fastify: Contender = {
   async start(port) {
     const app = Fastify({ logger: false })
     app.get('/', (_req, reply) => { void reply.type('text/plain; charset=utf-8').send('ok') })
+    app.get('/hello', () => ({ hello: 'world' }))
     app.get<{ Params: { id: string } }>('/post/:id', { preHandler: [authenticate, authorise(['post:read'])] }, (req, reply) => {
       void reply.send({ id: req.params.id, user: (req as WithUser).user?.name })
     })

@@ -15,6 +15,7 @@ export const findMyWay: Contender = {
   start(port) {
     const router = FindMyWay({ defaultRoute: (_req, res) => { res.statusCode = 404; res.end() } })
     router.on('GET', '/', (_req, res) => send(res, 200, 'text/plain; charset=utf-8', 'ok'))
+    router.on('GET', '/hello', (_req, res) => send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ hello: 'world' })))
     router.on('GET', '/post/:id', (req: IncomingMessage, res: ServerResponse, params) => {
       const token = tokenOf(req.headers.authorization)
       const user = token === undefined ? undefined : USERS[token]

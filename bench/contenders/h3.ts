@@ -30,6 +30,7 @@ export const h3: Contender = {
   start(port) {
     const app = new H3()
     app.get('/', () => 'ok')
+    app.get('/hello', () => ({ hello: 'world' }))
     app.get('/post/:id', (event) => ({ id: event.context.params?.id, user: (event.context.user as User).name }), {
       middleware: [authenticate, authorise(['post:read'])],
     })

@@ -31,6 +31,7 @@ export const hono: Contender = {
   start(port) {
     const app = new Hono<Env>()
     app.get('/', (c) => c.text('ok'))
+    app.get('/hello', (c) => c.json({ hello: 'world' }))
     app.get('/post/:id', authenticate, authorise(['post:read']), (c) => c.json({ id: c.req.param('id'), user: c.get('user').name }))
     return new Promise((resolve) => {
       const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info: AddressInfo) => {

@@ -38,6 +38,7 @@ export const koa: Contender = {
     const app = new Koa()
     const router = new Router<{ user: User }>()
     router.get('/', (ctx) => { ctx.body = 'ok' })
+    router.get('/hello', (ctx) => { ctx.body = { hello: 'world' } })
     router.get('/post/:id', authenticate, authorise(['post:read']), (ctx) => {
       ctx.body = { id: ctx.params.id, user: ctx.state.user.name }
     })

@@ -10,6 +10,12 @@ export const raw: Contender = {
   name: 'node:http (raw)',
   start: (port) => listenNode((req, res) => {
     const url = req.url as string
+    if (req.method === 'GET' && url === '/hello') {
+      const body = JSON.stringify({ hello: 'world' })
+      res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) })
+      res.end(body)
+      return
+    }
     if (req.method === 'GET' && url === '/') {
       res.writeHead(200, { 'content-type': TEXT, 'content-length': 2 })
       res.end('ok')

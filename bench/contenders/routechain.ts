@@ -25,6 +25,7 @@ function authorise(needed: string[]) {
 async function serveApp(port: number): Promise<{ port: number; close(): Promise<void> }> {
   const app = createApp()
   app.get('/', () => 'ok')
+  app.get('/hello', () => ({ hello: 'world' }))
   app.get('/post/:id', authenticate, authorise(['post:read']), (req) => ({ id: req.params.id, user: req.user.name }))
   const server = await app.listen({ port, host: '127.0.0.1' })
   const address = server.address()
