@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { benchClient } from './client/index.js'
 import { benchDispatch } from './dispatch.js'
-import { benchHttp, type HttpRow } from './http.js'
+import { benchHttp } from './http.js'
 import { benchMiddleware } from './middleware/index.js'
 import { CAN_PIN, LOADER } from './load.js'
 import { writeReport, type BenchRun } from './report.js'
@@ -115,45 +115,30 @@ if (runs('sessions')) {
   delete carried.sessions
 } else if (sessions !== undefined) carry('sessions', sessions.date)
 
-/** A part measured as HTTP-style rows: run now (timed and logged), or carried over from the previous report. */
-async function rowsPart(part: 'validation' | 'websocket' | 'middleware', measure: () => Promise<HttpRow[]>): Promise<{ date: string; rows: HttpRow[] } | undefined> {
-  const earlier = previous?.[part]
+type RowsPartName = 'validation' | 'websocket' | 'middleware' | 'startup' | 'idle' | 'public'
+
+/** A part measured as rows: run now (timed and logged), or carried over from the previous report. */
+async function rowsPart<Row>(part: RowsPartName, measure: () => Promise<Row[]>, what = ''): Promise<{ date: string; rows: Row[] } | undefined> {
+  const earlier = previous?.[part] as { date: string; rows: Row[] } | undefined
   if (!runs(part)) {
     if (earlier !== undefined) carry(part, earlier.date)
     return earlier
   }
   const partStarted = Date.now()
-  log(`${part}: ${plan.rounds} rounds × ${plan.seconds} s`)
+  if (what !== '') log(`${part}: ${what}`)
   const measured = { date: new Date().toISOString(), rows: await measure() }
   log(`${part} took ${((Date.now() - partStarted) / 1000).toFixed(1)} s`)
   delete carried[part]
   return measured
 }
 
-const validation = await rowsPart('validation', () => benchValidation(plan, log))
-const websocket = await rowsPart('websocket', () => benchWebSockets(plan, log))
-const middleware = await rowsPart('middleware', () => benchMiddleware(plan, log))
-let startup: BenchRun['startup'] = previous?.startup
-if (runs('startup')) {
-  const startupStarted = Date.now()
-  startup = { date: new Date().toISOString(), rows: await benchStartup(quick, log) }
-  log(`startup took ${((Date.now() - startupStarted) / 1000).toFixed(1)} s`)
-  delete carried.startup
-} else if (startup !== undefined) carry('startup', startup.date)
-let idle: BenchRun['idle'] = previous?.idle
-if (runs('idle')) {
-  const idleStarted = Date.now()
-  idle = { date: new Date().toISOString(), rows: await benchIdle(quick, log) }
-  log(`idle took ${((Date.now() - idleStarted) / 1000).toFixed(1)} s`)
-  delete carried.idle
-} else if (idle !== undefined) carry('idle', idle.date)
-let publicMethod: BenchRun['public'] = previous?.public
-if (runs('public')) {
-  const publicStarted = Date.now()
-  publicMethod = { date: new Date().toISOString(), rows: await benchPublic(quick, log) }
-  log(`public took ${((Date.now() - publicStarted) / 1000).toFixed(1)} s`)
-  delete carried.public
-} else if (publicMethod !== undefined) carry('public', publicMethod.date)
+const rounds = `${plan.rounds} rounds × ${plan.seconds} s`
+const validation = await rowsPart('validation', () => benchValidation(plan, log), rounds)
+const websocket = await rowsPart('websocket', () => benchWebSockets(plan, log), rounds)
+const middleware = await rowsPart('middleware', () => benchMiddleware(plan, log), rounds)
+const startup = await rowsPart('startup', () => benchStartup(quick, log))
+const idle = await rowsPart('idle', () => benchIdle(quick, log))
+const publicMethod = await rowsPart('public', () => benchPublic(quick, log))
 
 const cpu = cpus()
 const run: BenchRun = {
