@@ -5,7 +5,7 @@
 import { createApp, reply, text } from '../../src/index.js'
 import { get, post, type Case } from './case.js'
 
-const ETAG = /^"[0-9a-z]+-[0-9a-z]+"$/
+const ETAG = /^"[0-9a-z]+-[0-9A-Za-z_-]+"$/
 const MODIFIED = 'Wed, 21 Oct 2026 07:28:00 GMT'
 
 export const conditionalCases: readonly Case[] = [
