@@ -1,12 +1,12 @@
 // libsodium's sealed boxes (crypto_box_seal), in tweetsodium's format, with the X25519 scalar multiplications
 // done by node:crypto (OpenSSL) instead of tweetnacl's JavaScript, which takes ~20 times as long and blocks the
 // event loop meanwhile. The rest is tweetsodium's own parts: the nonce is BLAKE2b-192 of the ephemeral and the
-// recipient's public keys (blakejs), the box key is HSalsa20 of the shared point, and the box is tweetnacl's
-// secretbox (XSalsa20-Poly1305). Where node:crypto lacks X25519, tweetsodium does it all.
+// recipient's public keys (blakejs), the box key is HSalsa20 of the shared point, and the box is NaCl's secretbox
+// (XSalsa20-Poly1305) from tweetnacl's parts. Where node:crypto lacks X25519, tweetsodium does it all.
 import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import blake from 'blakejs'
-import nacl from 'tweetnacl'
 import tweetsodium from 'tweetsodium'
+import { hsalsa20, secretboxOpen, secretboxSeal } from '../util/secretbox.js'
 
 /** 48: the ephemeral public key and the box's MAC. */
 export const SEAL_OVERHEAD = tweetsodium.overheadLength
@@ -14,12 +14,6 @@ export const SEAL_OVERHEAD = tweetsodium.overheadLength
 const KEY = 32
 const NONCE = 24
 const ZERO = new Uint8Array(16)
-const SIGMA = new Uint8Array(Buffer.from('expand 32-byte k', 'latin1'))
-
-// tweetnacl's typings leave out its lowlevel functions; HSalsa20 is the one needed here
-const { crypto_core_hsalsa20: hsalsa20 } = (nacl as unknown as {
-  lowlevel: { crypto_core_hsalsa20(out: Uint8Array, input: Uint8Array, key: Uint8Array, constant: Uint8Array): number }
-}).lowlevel
 
 let native: boolean | undefined
 /** Whether node:crypto does X25519 here (it does on every Node routechain supports, unless OpenSSL was built without it). */
@@ -38,7 +32,7 @@ function hasNativeX25519(): boolean {
 /** The key a recipient's public key and a secret key share, as crypto_box_beforenm makes it: HSalsa20 of the X25519 point. */
 function boxKey(privateKey: KeyObject, publicKey: KeyObject): Uint8Array {
   const key = new Uint8Array(KEY)
-  hsalsa20(key, ZERO, diffieHellman({ privateKey, publicKey }), SIGMA)
+  hsalsa20(key, ZERO, diffieHellman({ privateKey, publicKey }))
   return key
 }
 
@@ -80,7 +74,7 @@ export function sealBox(message: Uint8Array, publicKey: Uint8Array): Uint8Array 
   if (!hasNativeX25519()) return tweetsodium.seal(message, publicKey)
   const ephemeral = generateKeyPairSync('x25519')
   const ephemeralPublic = Buffer.from(ephemeral.publicKey.export({ format: 'jwk' }).x as string, 'base64url')
-  const box = nacl.secretbox(message, sealNonce(ephemeralPublic, publicKey), boxKey(ephemeral.privateKey, recipientObject(publicKey)))
+  const box = secretboxSeal(message, sealNonce(ephemeralPublic, publicKey), boxKey(ephemeral.privateKey, recipientObject(publicKey)))
   const out = new Uint8Array(KEY + box.length)
   out.set(ephemeralPublic, 0)
   out.set(box, KEY)
@@ -116,5 +110,5 @@ export function openBox(box: Uint8Array, key: OpeningKey): Uint8Array | null {
   } catch {
     return null // OpenSSL refuses a low-order point (an all-zero result) and a malformed key alike
   }
-  return nacl.secretbox.open(box.subarray(KEY), sealNonce(ephemeral, key.publicKey), shared)
+  return secretboxOpen(box.subarray(KEY), sealNonce(ephemeral, key.publicKey), shared)
 }

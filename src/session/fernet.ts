@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual, type Decipher } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual, type Decipher } from 'node:crypto'
+import { pooledRandomBytes } from '../util/random-pool.js'
 
 // The Fernet spec: 0x80 ‖ timestamp (8 bytes, big-endian seconds) ‖ IV (16) ‖ AES-128-CBC ciphertext ‖
 // HMAC-SHA256 (32) over everything before it; the 32-byte key is the signing key then the encryption key.
@@ -44,7 +45,7 @@ function cbcDecrypt(key: FernetKey, iv: Uint8Array, ciphertext: Uint8Array): Buf
 
 /** Encrypts to a Fernet token (url-safe base64 with padding, as Python's `cryptography` writes it). */
 export function fernetEncrypt(key: FernetKey, plaintext: string, nowSeconds: number): string {
-  const iv = randomBytes(16)
+  const iv = pooledRandomBytes(16)
   const cipher = createCipheriv('aes-128-cbc', key.encryption, iv)
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
   const token = Buffer.allocUnsafe(HEADER + body.length + MAC)

@@ -1,10 +1,9 @@
-import nacl from 'tweetnacl'
+import { secretboxNonce, secretboxOpen, secretboxSeal, SECRETBOX_NONCE, SECRETBOX_TAG } from '../util/secretbox.js'
 import { decodeUtf8Strict } from '../util/utf8.js'
 import { readKeys, type KeyInput } from './keys.js'
 import { decodePayload, encodePayload, type SessionStorage, type StoredSession } from './storage.js'
 import { cacheOrMarkOutdated, ValueCache } from './value-cache.js'
 
-const NONCE = nacl.secretbox.nonceLength
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
 
 /** Options for {@link NaClCookieStorage}. */
@@ -14,7 +13,7 @@ export interface NaClCookieOptions {
 }
 
 /**
- * Sessions sealed into the cookie with NaCl's secretbox (XSalsa20-Poly1305) on `tweetnacl`, compatible with
+ * Sessions sealed into the cookie with NaCl's secretbox (XSalsa20-Poly1305), from `tweetnacl`'s parts, compatible with
  * aiohttp_session's `NaClCookieStorage`: standard base64 of nonce ‖ box, 32-byte key. Several keys rotate:
  * the first seals, all open, and a cookie an older key sealed is sealed again with the first on its next response.
  */
@@ -33,9 +32,9 @@ export class NaClCookieStorage implements SessionStorage {
     if (cached !== undefined) return decodePayload(cached)
     if (!BASE64.test(value)) return undefined
     const bytes = Buffer.from(value, 'base64')
-    if (bytes.length < NONCE + nacl.secretbox.overheadLength) return undefined
+    if (bytes.length < SECRETBOX_NONCE + SECRETBOX_TAG) return undefined
     for (let keyIndex = 0; keyIndex < this.#keys.length; keyIndex++) {
-      const opened = nacl.secretbox.open(bytes.subarray(NONCE), bytes.subarray(0, NONCE), this.#keys[keyIndex] as Uint8Array)
+      const opened = secretboxOpen(bytes.subarray(SECRETBOX_NONCE), bytes, this.#keys[keyIndex] as Uint8Array)
       if (opened === null) continue
       const text = decodeUtf8Strict(opened)
       return text === undefined ? undefined : cacheOrMarkOutdated(this.#cache, value, text, keyIndex)
@@ -45,8 +44,8 @@ export class NaClCookieStorage implements SessionStorage {
 
   /** Stores a session and returns its cookie value. */
   save(session: StoredSession): string {
-    const nonce = nacl.randomBytes(NONCE)
-    const box = nacl.secretbox(Buffer.from(encodePayload(session), 'utf8'), nonce, this.#keys[0] as Uint8Array)
+    const nonce = secretboxNonce()
+    const box = secretboxSeal(Buffer.from(encodePayload(session), 'utf8'), nonce, this.#keys[0] as Uint8Array)
     return Buffer.concat([nonce, box]).toString('base64')
   }
 }

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto'
+import { pooledRandomBytes } from '../util/random-pool.js'
 import { emptyData } from './session.js'
 import type { StoredSession } from './storage.js'
 
 /** A new session id: 128 random bits as 32 hex digits, the shape of Python's `uuid.uuid4().hex`. */
 export function newSessionId(): string {
-  return randomBytes(16).toString('hex')
+  return pooledRandomBytes(16).toString('hex')
 }
 
 const ID = /^[A-Za-z0-9_-]{16,128}$/

@@ -453,6 +453,29 @@ function fernetToken(key: Buffer, plaintext: Buffer, { version = 0x80, timestamp
     }
   })
 
+  test('tweetnacl opens what it seals and it opens what tweetnacl seals, at every length across several blocks', async () => {
+    const storage = new NaClCookieStorage(KEY, { cacheSize: 0 })
+    for (let size = 0; size <= 200; size++) {
+      const data = { note: 'x'.repeat(size) }
+      const bytes = new Uint8Array(Buffer.from(await storage.save({ created: 1_700_000_000, data }), 'base64'))
+      const opened = nacl.secretbox.open(bytes.subarray(24), bytes.subarray(0, 24), key)
+      assert.ok(opened !== null, `tweetnacl did not open a ${size}-character session`)
+      assert.equal(JSON.parse(Buffer.from(opened).toString('utf8')).session, data)
+      const theirs = box(Buffer.from(JSON.stringify({ created: 1_700_000_000, session: data })))
+      assert.equal((await loadSafely(storage, theirs))?.data, data, `tweetnacl's ${size}-character box did not load`)
+      const tampered = Buffer.from(theirs, 'base64')
+      tampered[24 + (size % (tampered.length - 24))]! ^= 1
+      assert.is(await loadSafely(storage, tampered.toString('base64')), undefined, `a tampered ${size}-character box loaded`)
+    }
+  })
+
+  test('nonces do not repeat', async () => {
+    const storage = new NaClCookieStorage(KEY)
+    const nonces = new Set<string>()
+    for (let i = 0; i < 2000; i++) nonces.add(Buffer.from(await storage.save({ created: 1_700_000_000, data: {} }), 'base64').subarray(0, 24).toString('hex'))
+    assert.is(nonces.size, 2000)
+  })
+
   test('with cacheSize 0, values still load', async () => {
     const storage = new NaClCookieStorage(KEY, { cacheSize: 0 })
     const value = await storage.save({ created: 1_700_000_000, data: { a: 1 } })
