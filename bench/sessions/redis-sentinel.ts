@@ -2,22 +2,15 @@
 // `--replicaof`) and three sentinels, each `redis-server sentinel.conf --sentinel` on its own conf in its own
 // folder, all on free loopback ports with persistence off. Every process is stopped by its PID, and its folder
 // removed, by stop().
-import { execFile, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { execFile } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { freePort } from '../free-port.js'
-import { startRedisServer, type RedisServer } from './redis-server.js'
-import { killWithParent, stopChild } from '../child.js'
+import { launchRedis, onFreePort, startRedisServer, type RedisServer } from './redis-server.js'
 
 const run = promisify(execFile)
 const NAME = 'mymaster'
 const NO_SYNC_DELAY = ['--repl-diskless-sync-delay', '0']
-/** How long a sentinel may take to answer PING once started. */
-const START_TIMEOUT = 5000
-/** How long a stop may take before the process is killed. */
-const STOP_TIMEOUT = 3000
 
 /** A running master, two replicas and three sentinels watching them. */
 export interface RedisSentinel {
@@ -53,9 +46,8 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
   }
 }
 
-// startRedisServer() cannot start a sentinel: a sentinel needs a config file it can rewrite, named first
-async function startSentinelOn(port: number, masterPort: number): Promise<Started> {
-  const dir = mkdtempSync(join(tmpdir(), 'routechain-sentinel-'))
+// a sentinel needs a config file it can rewrite, named first on its command line
+function sentinelArgs(dir: string, port: number, masterPort: number): string[] {
   const conf = join(dir, 'sentinel.conf')
   writeFileSync(conf, [
     `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, 'daemonize no', 'loglevel warning',
@@ -65,48 +57,14 @@ async function startSentinelOn(port: number, masterPort: number): Promise<Starte
     `sentinel failover-timeout ${NAME} 5000`,
     '',
   ].join('\n'))
-  const child = spawn('redis-server', [conf, '--sentinel'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  const keep = (chunk: Buffer): void => { output = (output + chunk.toString()).slice(-4000) }
-  child.stdout?.on('data', keep)
-  child.stderr?.on('data', keep)
-  let spawnError: Error | undefined
-  child.once('error', (error) => { spawnError = error })
-  // the sentinel never outlives the process that started it, whatever happens to it
-  killWithParent(child)
-
-  let stopped = false
-  const stop = async (): Promise<void> => {
-    if (stopped) return
-    stopped = true
-    await stopChild(child, STOP_TIMEOUT)
-    rmSync(dir, { recursive: true, force: true })
-  }
-  try {
-    await waitFor(`answer PING on port ${port}`, START_TIMEOUT, async () => {
-      if (spawnError !== undefined || child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`the sentinel on port ${port} did not start${spawnError === undefined ? '' : `: ${spawnError.message}`}\n${output}`)
-      }
-      return (await cli(port, 'ping')) === 'PONG'
-    })
-  } catch (error) {
-    await stop()
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${output}`)
-  }
-  return { port, pid: child.pid, stop }
+  return [conf, '--sentinel']
 }
 
 async function startSentinel(masterPort: number): Promise<Started> {
-  let last: unknown
-  // the port was free when probed; another process may take it before the sentinel binds it: try another
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      return await startSentinelOn(await freePort(), masterPort)
-    } catch (error) {
-      last = error
-    }
-  }
-  throw last instanceof Error ? last : new Error(String(last))
+  return onFreePort(async (port) => {
+    const sentinel = await launchRedis(port, 'the sentinel', (dir) => sentinelArgs(dir, port, masterPort))
+    return { port, pid: sentinel.pid, stop: sentinel.stop }
+  })
 }
 
 /** redis-cli's lines for a flat key-value answer (`SENTINEL master`, or each of `SENTINEL replicas`) as pairs. */

@@ -64,19 +64,28 @@ function pings(port: number): Promise<boolean> {
   })
 }
 
-async function startOn(port: number, extra: readonly string[]): Promise<RedisServer> {
+/** A redis-server process (a server or a sentinel) that answers PING: its PID, and signals and a stop by it. */
+export interface RedisProcess {
+  readonly pid: number | undefined
+  signal(signal: NodeJS.Signals): void
+  /** Stops the process by its PID and removes its folder; safe to call twice. */
+  stop(): Promise<void>
+}
+
+/**
+ * Spawns `redis-server` with the arguments `args` makes for its own temporary folder (where a sentinel writes its
+ * config), keeps its last output for the error message, and waits (≤ 5 s) until it answers PING on `port`.
+ */
+export async function launchRedis(port: number, what: string, args: (dir: string) => readonly string[]): Promise<RedisProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'routechain-redis-'))
-  const child = spawn(REDIS_SERVER, [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-    '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning', ...extra,
-  ], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(REDIS_SERVER, args(dir), { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const keep = (chunk: Buffer): void => { output = (output + chunk.toString()).slice(-4000) }
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
   let spawnError: Error | undefined
   child.once('error', (error) => { spawnError = error })
-  // the server never outlives the process that started it, whatever happens to it
+  // the process never outlives the one that started it, whatever happens to it
   killWithParent(child)
 
   let stopped = false
@@ -91,20 +100,41 @@ async function startOn(port: number, extra: readonly string[]): Promise<RedisSer
   for (;;) {
     if (spawnError !== undefined || child.exitCode !== null || child.signalCode !== null) {
       await stop()
-      throw new Error(`redis-server on port ${port} did not start${spawnError === undefined ? '' : `: ${spawnError.message}`}\n${output}`)
+      throw new Error(`${what} on port ${port} did not start${spawnError === undefined ? '' : `: ${spawnError.message}`}\n${output}`)
     }
     if (await pings(port)) break
     if (Date.now() > deadline) {
       await stop()
-      throw new Error(`redis-server on port ${port} did not answer PING within ${START_TIMEOUT} ms\n${output}`)
+      throw new Error(`${what} on port ${port} did not answer PING within ${START_TIMEOUT} ms\n${output}`)
     }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
+  return { pid: child.pid, stop, signal: (signal) => { child.kill(signal) } }
+}
+
+/** Runs `start` on a free loopback port, trying another (three in all) when something took the port meanwhile. */
+export async function onFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
+  let last: unknown
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await start(await freePort())
+    } catch (error) {
+      last = error
+    }
+  }
+  throw last instanceof Error ? last : new Error(String(last))
+}
+
+async function startOn(port: number, extra: readonly string[]): Promise<RedisServer> {
+  const redis = await launchRedis(port, 'redis-server', (dir) => [
+    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+    '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning', ...extra,
+  ])
   return {
-    port, url: `redis://127.0.0.1:${port}`, pid: child.pid, stop,
-    pause: () => { child.kill('SIGSTOP') },
-    resume: () => { child.kill('SIGCONT') },
-    kill: () => { child.kill('SIGKILL') },
+    port, url: `redis://127.0.0.1:${port}`, pid: redis.pid, stop: redis.stop,
+    pause: () => redis.signal('SIGSTOP'),
+    resume: () => redis.signal('SIGCONT'),
+    kill: () => redis.signal('SIGKILL'),
   }
 }
 
@@ -113,14 +143,5 @@ async function startOn(port: number, extra: readonly string[]): Promise<RedisSer
  * PING. `extra` arguments go on its command line (`--cluster-enabled yes` for a cluster node).
  */
 export async function startRedisServer(extra: readonly string[] = []): Promise<RedisServer> {
-  let last: unknown
-  // the port was free when probed; another process may take it before redis-server binds it: try another
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      return await startOn(await freePort(), extra)
-    } catch (error) {
-      last = error
-    }
-  }
-  throw last instanceof Error ? last : new Error(String(last))
+  return onFreePort((port) => startOn(port, extra))
 }

@@ -20,13 +20,13 @@
 //   GET /release                  lets the held /held-set request go on
 import { Redis } from 'ioredis'
 import { createClient } from 'redis'
-import { createApp, json, RedisStorage, type RedisClientLike, type RouteRequest, type Session } from '../../src/index.js'
+import { createApp, json, RedisStorage, type RedisClientLike, type Session } from '../../src/index.js'
+import { addSessionRoutes, field, serveUntilSignal, usageError, workerLogger } from './worker-app.js'
 
 type ClientKind = 'node-redis' | 'ioredis'
 
 function usage(message: string): never {
-  process.stderr.write(`session-worker: ${message}\nusage: session-worker.js REDIS_URL [node-redis|ioredis] [COOKIE_NAME]\n`)
-  process.exit(2)
+  return usageError('session-worker', 'session-worker.js REDIS_URL [node-redis|ioredis] [COOKIE_NAME]', message)
 }
 
 const [url, kindArg = 'node-redis', cookieName = 'session'] = process.argv.slice(2)
@@ -39,52 +39,22 @@ async function connect(): Promise<{ client: RedisClientLike; quit(): Promise<unk
   if (kind === 'ioredis') {
     // lazyConnect + connect(): start-up fails loudly (non-zero exit) instead of retrying for ever
     const client = new Redis(url as string, { lazyConnect: true, maxRetriesPerRequest: 1 })
-    client.on('error', (error: Error) => log('error', `ioredis: ${error.message}`))
+    client.on('error', (error: Error) => workerLogger.error(`ioredis: ${error.message}`))
     await client.connect()
     return { client, quit: () => client.quit() }
   }
   const client = createClient({ url: url as string })
-  client.on('error', (error: Error) => log('error', `node-redis: ${error.message}`))
+  client.on('error', (error: Error) => workerLogger.error(`node-redis: ${error.message}`))
   await client.connect()
   return { client, quit: () => client.quit() }
-}
-
-function log(level: string, ...args: unknown[]): void {
-  const text = args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}${a.cause instanceof Error ? ` (cause: ${a.cause.message})` : ''}` : String(a))).join(' ')
-  process.stderr.write(`${level} ${text.replace(/\n/g, '\n  ')}\n`)
-}
-
-function field(req: RouteRequest, name: string): string | undefined {
-  const value = req.query[name]
-  return Array.isArray(value) ? value[0] : value
 }
 
 const describe = (session: Session<Record<string, unknown>>) =>
   json({ pid: process.pid, new: session.isNew, created: session.createdAt, data: session.toJSON() })
 
 const redis = await connect()
-const app = createApp({
-  logger: {
-    error: (...a: unknown[]) => log('error', ...a),
-    warn: (...a: unknown[]) => log('warn', ...a),
-    info: (...a: unknown[]) => log('info', ...a),
-    debug: (...a: unknown[]) => log('debug', ...a),
-  },
-  session: { storage: new RedisStorage(redis.client), cookie: { name: cookieName } },
-})
-
-app.get('/get', async (req) => describe(await req.session<Record<string, unknown>>()))
-app.get('/set', async (req) => {
-  const session = await req.session<Record<string, unknown>>()
-  const key = field(req, 'key')
-  const value = field(req, 'value')
-  const raw = field(req, 'json')
-  if (key === undefined || (value === undefined) === (raw === undefined)) {
-    return json({ error: 'give key and value, or key and json' }, { status: 400 })
-  }
-  session.set(key, raw === undefined ? value : JSON.parse(raw) as unknown)
-  return describe(session)
-})
+const app = createApp({ logger: workerLogger, session: { storage: new RedisStorage(redis.client), cookie: { name: cookieName } } })
+addSessionRoutes(app, describe)
 app.get('/invalidate', async (req) => {
   const session = await req.session<Record<string, unknown>>()
   session.invalidate()
@@ -117,21 +87,4 @@ app.get('/release', () => {
   return json({ pid: process.pid })
 })
 
-const server = await app.listen({ port: 0, host: '127.0.0.1' })
-const address = server.address()
-if (address === null || typeof address === 'string') usage('the server has no TCP address')
-process.stdout.write(`${address.port}\n`)
-
-let stopping = false
-async function stop(): Promise<void> {
-  if (stopping) return
-  stopping = true
-  try {
-    await app.close({ timeout: 1000 })
-    await redis.quit()
-  } finally {
-    process.exit(0)
-  }
-}
-process.once('SIGTERM', () => void stop())
-process.once('SIGINT', () => void stop())
+await serveUntilSignal(app, () => redis.quit())
