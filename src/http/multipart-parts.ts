@@ -59,8 +59,11 @@ export interface BodySource {
   readonly heldToLength: boolean
   /** The body will not be read to its end: the connection is not kept for the rest of it. */
   leftUnread(): void
-  /** Runs `cleanup` once the response has been sent, or the request has failed or gone. */
-  whenDone(cleanup: () => void): void
+  /**
+   * Runs `cleanup` once the response has been sent, or the request has failed or gone. In process, the response
+   * is handed over once the promise `cleanup` returns has settled.
+   */
+  whenDone(cleanup: () => void | Promise<void>): void
 }
 
 /** Adds a field to a form: a repeated name becomes a list, as for urlencoded forms. */

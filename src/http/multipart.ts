@@ -98,7 +98,7 @@ export class Multipart implements AsyncIterable<MultipartPart> {
     const path = join(this.#tmpDir ?? tmpdir(), `routechain-upload-${randomUUID()}`)
     if (this.#saved === undefined) {
       this.#saved = []
-      this.#body?.whenDone(() => void this.#removeSaved())
+      this.#body?.whenDone(() => this.#removeSaved())
     }
     this.#saved.push(path)
     const file = createWriteStream(path, { flags: 'wx', mode: 0o600 })

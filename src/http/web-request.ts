@@ -13,7 +13,7 @@ export class WebRequest extends RequestBase {
   readonly #peer: string
   #headers: IncomingHttpHeaders | undefined
   #signal: AbortSignal | undefined
-  #cleanups: (() => void)[] | undefined
+  #cleanups: (() => void | Promise<void>)[] | undefined
 
   constructor(request: Request, target: string, peer: string, params: AnyParams, querystring: string, route: string | undefined, context: RequestContext) {
     super(request.method, target, params, querystring, route, context)
@@ -64,12 +64,15 @@ export class WebRequest extends RequestBase {
     }
   }
 
-  /** The response has been handed over: what waited for it (temporary upload files) is cleaned up. */
-  handedOver(): void {
+  /**
+   * The response is ready to hand over: what waited for it (temporary upload files) is cleaned up. Returns the
+   * cleanups' promise, which the response waits for, or `undefined` when there is nothing to clean up.
+   */
+  handedOver(): Promise<unknown> | undefined {
     const cleanups = this.#cleanups
-    if (cleanups === undefined) return
+    if (cleanups === undefined) return undefined
     this.#cleanups = undefined
-    for (const cleanup of cleanups) cleanup()
+    return Promise.allSettled(cleanups.map((cleanup) => cleanup()))
   }
 }
 

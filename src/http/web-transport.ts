@@ -3,6 +3,7 @@ import { METHODS } from 'node:http'
 import type { Logger } from '../util/logger.js'
 import type { Dispatcher, Transport } from './dispatch.js'
 import { toReply } from './reply.js'
+import type { RequestBase } from './request-base.js'
 import { WebRequest } from './web-request.js'
 import { toResponse } from './web-response.js'
 
@@ -38,28 +39,25 @@ function webTransport(logger: Logger, etag: boolean): Transport<Exchange, Exchan
   const streamFailed = (error: Error): void => {
     logger.error('a streamed response failed after it was handed over; its body ends with the error.', error)
   }
-  const deliver = (exchange: Exchange, response: Response): void => {
+  // the caller gets the response once the request's cleanups (temporary upload files) are done: what it holds is final
+  const deliver = (exchange: Exchange, response: Response, req: RequestBase | undefined): void => {
     exchange.status = response.status
     exchange.sent = true
-    exchange.resolve(response)
+    const cleaning = (req as WebRequest | undefined)?.handedOver()
+    if (cleaning === undefined) exchange.resolve(response)
+    else void cleaning.then(() => exchange.resolve(response))
   }
-  const send = (exchange: Exchange, value: unknown, cookie: string | undefined, request?: IncomingHttpHeaders): void => {
-    deliver(exchange, toResponse(toReply(value), cookie, exchange.request.method, streamFailed, request === undefined ? undefined : { request, etag }))
+  const send = (exchange: Exchange, req: RequestBase | undefined, value: unknown, cookie: string | undefined, request?: IncomingHttpHeaders): void => {
+    deliver(exchange, toResponse(toReply(value), cookie, exchange.request.method, streamFailed, request === undefined ? undefined : { request, etag }), req)
   }
   return {
     method: (exchange) => exchange.request.method,
     target: (exchange) => exchange.target,
     createRequest: (exchange, _out, params, querystring, route, context) =>
       new WebRequest(exchange.request, exchange.target, exchange.ip, params, querystring, route, context),
-    send(exchange, req, value, cookie) {
-      send(exchange, value, cookie, req.headers)
-      ;(req as WebRequest).handedOver()
-    },
-    sendError(exchange, req, reply, cookie) {
-      send(exchange, reply, cookie)
-      ;(req as WebRequest).handedOver()
-    },
-    refuse: (exchange, reply) => send(exchange, reply, undefined),
+    send: (exchange, req, value, cookie) => send(exchange, req, value, cookie, req.headers),
+    sendError: (exchange, req, reply, cookie) => send(exchange, req, reply, cookie),
+    refuse: (exchange, reply) => send(exchange, undefined, reply, undefined),
     started: (exchange) => exchange.sent,
     abort: () => {},
     status: (exchange) => exchange.status,
