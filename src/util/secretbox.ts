@@ -61,8 +61,9 @@ export function secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Arra
   for (let i = 0; i < length; i++) work[ZEROS + i] = box[SECRETBOX_TAG + i] as number
   xsalsa20InPlace(work, nonce, key)
   // the tag is over the ciphertext, which `box` still holds; the message goes out only when it verifies
-  if (lowlevel.crypto_onetimeauth_verify(box, 0, box, SECRETBOX_TAG, length, work) !== 0) return null
-  return work.subarray(ZEROS)
+  if (lowlevel.crypto_onetimeauth_verify(box, 0, box, SECRETBOX_TAG, length, work) === 0) return work.subarray(ZEROS)
+  work.fill(0) // what a forged box decrypted to is never handed out, nor left behind
+  return null
 }
 
 /** A fresh random nonce. */
