@@ -2,6 +2,7 @@
 export { Client, createClient, type CallOptions, type ClientOptions, type RequestInit } from './client.js'
 export type { ClientMiddleware, ClientNext } from './middleware.js'
 export type { ClientRequest, QueryFields, RequestBody, RequestOptions } from './request.js'
+export type { PathParams } from './path-params.js'
 export { ClientResponse, type ClientResponseInit } from './response.js'
 export {
   BlockedAddressError, ClientClosedError, ClientError, ConnectionError, HttpStatusError, RequestAbortedError,

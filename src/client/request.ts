@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import { configError } from '../errors.js'
 import { isFieldValue, isToken } from './http-syntax.js'
+import { fillPath, type PathParams } from './path-params.js'
 
 /**
  * A request body. Text and bytes can be sent again (a retry, a redirect, an auth challenge); so can a
@@ -40,6 +41,12 @@ export interface ClientRequest {
 
 /** What a call may pass beside the URL. */
 export interface RequestOptions {
+  /**
+   * Values for the URL's route parameters: with them the URL is a route pattern, as the server registered it,
+   * whose `:name` segments (and `*`) are filled in, encoded. Every parameter must be given, and nothing else.
+   * @example client.get('/post/:id', { params: { id: 42 } }) // GET /post/42
+   */
+  params?: PathParams
   /** Query fields, added to any already in the URL. */
   query?: QueryFields
   /** Headers for this request, over the client's. */
@@ -143,6 +150,10 @@ export function mergeHeaders(base: Readonly<Record<string, string>>, extra: Reco
 /** Builds the request a call describes: the URL against the base, the query, the headers and the body. */
 export function buildRequest(method: string, target: string | URL, options: RequestOptions, defaults: ClientDefaults): ClientRequest {
   if (typeof method !== 'string' || !isToken(method)) configError(`the method must be an HTTP token such as GET or PURGE, got ${JSON.stringify(method)}`)
+  if (options.params !== undefined) {
+    if (typeof target !== 'string') configError('params fill a route pattern given as a string, not a URL object')
+    target = fillPath(target, options.params)
+  }
   let url: URL
   try {
     url = new URL(target, defaults.baseUrl)

@@ -29,6 +29,39 @@ requests('get with a baseUrl, query fields and headers over the client\'s', asyn
   await client.close()
 })
 
+requests('params fill a route pattern: each :name encoded, * with its slashes, :: a colon, the query kept', async () => {
+  const client = createClient({ baseUrl: server.url })
+  const one = await (await client.get('/echo/:id', { params: { id: 'a b/c' } })).json<Echo>()
+  assert.is(one.path, '/echo/a%20b%2Fc')
+  const wild = await (await client.get('/echo/*', { params: { '*': 'x/y z' }, query: { q: 1 } })).json<Echo>()
+  assert.is(wild.path, '/echo/x/y%20z')
+  assert.equal(wild.query, { q: '1' })
+  const many = await (await client.request({ method: 'PUT', url: '/echo/:a(^\\d+$)-:b/t::x?k=v', params: { a: 7, b: 'two' } })).json<Echo>()
+  assert.is(many.method, 'PUT')
+  assert.is(many.path, '/echo/7-two/t:x')
+  assert.equal(many.query, { k: 'v' })
+  await client.close()
+})
+
+requests('params refuse a missing, empty, extra or non-text value, before anything is sent', async () => {
+  const client = createClient({ baseUrl: server.url })
+  const before = server.connections()
+  for (const [params, says] of [
+    [{}, 'params has no "id"'],
+    [{ id: '' }, 'params.id is empty'],
+    [{ id: 1, other: 2 }, 'params.other is not a parameter of "/echo/:id"'],
+    [{ id: null }, 'params.id must be a string or a number, got null'],
+  ] as const) {
+    const error = await client.get('/echo/:id', { params: params as never }).then(() => undefined, (e: unknown) => e)
+    assert.instance(error, Error)
+    assert.match((error as Error).message, says)
+  }
+  const url = await client.get(new URL(`${server.url}/echo/:id`), { params: { id: 1 } }).then(() => undefined, (e: unknown) => e)
+  assert.match((url as Error).message, 'not a URL object')
+  assert.is(server.connections(), before, 'nothing was sent')
+  await client.close()
+})
+
 requests('json, form and raw bodies, with their content types', async () => {
   const client = createClient({ baseUrl: server.url })
   const json = await (await client.post('/echo', { json: { title: 'x' } })).json<Echo>()
