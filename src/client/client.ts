@@ -6,6 +6,8 @@ import { NEXT_LIMIT, type ClientMiddleware } from './middleware.js'
 import { buildRequest, checkCount, checkMs, mergeHeaders, type ClientDefaults, type ClientRequest, type RequestOptions } from './request.js'
 import { ClientResponse } from './response.js'
 import { send } from './transport.js'
+import type { AppRoutes, TypedClient } from './typed-client.js'
+import type { Typed } from '../core/route-types.js'
 
 /** Options for {@link createClient}. */
 export interface ClientOptions {
@@ -216,8 +218,21 @@ function resolveShared(options: ClientOptions): Shared {
 /**
  * Creates an HTTP client. Client middlewares apply to every request; a request's own `middlewares` replace
  * them, and `client.with(...more)` makes a client that adds to them.
+ *
+ * Given an app's type, the client is typed from its routes: its verbs take the route patterns (mount
+ * prefixes included), type-check `params`, `query` and `json` against the route, and type the response by
+ * status. It is the same client at run time; import the app's type only (`import type`), so no server code
+ * reaches the client. Routes are in the app's type when their registration is chained or kept:
+ * `const app = createApp().get(…).mount('/api', api)`.
+ * @example
+ * const api = createClient<typeof app>({ baseUrl: 'https://blog.example', middlewares: [retry()] })
+ * const res = await api.get('/post/:id', { params: { id: '42' } })
+ * if (res.ok) console.log((await res.json()).title)
  */
-export function createClient(options?: ClientOptions): Client {
+export function createClient<App extends Typed = never>(options?: ClientOptions): [App] extends [never] ? Client : TypedClient<AppRoutes<App>>
+// last, so that ReturnType<typeof createClient> is the plain Client
+export function createClient(options?: ClientOptions): Client
+export function createClient(options?: ClientOptions): Client | TypedClient<never> {
   return new Client(options)
 }
 

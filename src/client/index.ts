@@ -3,6 +3,10 @@ export { Client, createClient, type CallOptions, type ClientOptions, type Reques
 export type { ClientMiddleware, ClientNext } from './middleware.js'
 export type { ClientRequest, QueryFields, RequestBody, RequestOptions } from './request.js'
 export type { PathParams } from './path-params.js'
+export type {
+  AppRoutes, ClientMethod, JsonOf, RouteCallOptions, RoutePaths, RouteResponse, SuccessStatus, TypedClient, TypedResponse,
+  TypedVerb, UnsuccessfulStatus, ValidationProblem,
+} from './typed-client.js'
 export { ClientResponse, type ClientResponseInit } from './response.js'
 export {
   BlockedAddressError, ClientClosedError, ClientError, ConnectionError, HttpStatusError, RequestAbortedError,

@@ -3,8 +3,9 @@ import { configError } from '../errors.js'
 /** Values for a route pattern's parameters: `:name` segments and the `*` wildcard. */
 export type PathParams = Readonly<Record<string, string | number>>
 
-// `::` is find-my-way's escaped colon; `:name` may carry a regular expression in parentheses, as in `:id(^\d+$)`
-const PARAM = /::|:([A-Za-z_$][\w$]*)(\((?:\\.|[^\\)])*\))?|\*/g
+// `::` is find-my-way's escaped colon; `:name` may carry a regular expression in parentheses, as in
+// `:id(^\d+$)`, and a `?` that makes it optional; any other `?` starts the query string
+const TOKEN = /::|:([A-Za-z_$][\w$]*)(\((?:\\.|[^\\)])*\))?(\?)?|\*|\?/g
 
 function filled(pattern: string, name: string, value: unknown): string {
   if (value === undefined) configError(`params has no "${name}", which ${JSON.stringify(pattern)} names`)
@@ -20,23 +21,36 @@ function filled(pattern: string, name: string, value: unknown): string {
 /**
  * Fills a route pattern's path with `params`, as the server's router reads it back: each `:name` (and its
  * regular expression, if any) becomes the encoded value, `*` the rest of the path, `::` a colon. Every parameter
- * must be given and nothing else; the query string, if the pattern has one, is left as it is.
+ * must be given and nothing else, except that an optional one (`:name?`) may be left out, and its segment with
+ * it. The query string, if the pattern has one, is left as it is.
  *
  * @example fillPath('/post/:id/comments', { id: 42 }) // '/post/42/comments'
  */
 export function fillPath(pattern: string, params: PathParams): string {
   if (params === null || typeof params !== 'object') configError(`params takes an object of the pattern's parameters, got ${params === null ? 'null' : typeof params}`)
-  const query = pattern.indexOf('?')
-  const path = query === -1 ? pattern : pattern.slice(0, query)
   const used = new Set<string>()
-  const out = path.replace(PARAM, (match, name: string | undefined) => {
-    if (match === '::') return ':'
+  let out = ''
+  let last = 0
+  TOKEN.lastIndex = 0
+  for (let token = TOKEN.exec(pattern); token !== null; token = TOKEN.exec(pattern)) {
+    out += pattern.slice(last, token.index)
+    last = TOKEN.lastIndex
+    const [match, name, , optional] = token
+    if (match === '?') {
+      last = token.index
+      break
+    }
+    if (match === '::') {
+      out += ':'
+      continue
+    }
     const key = name ?? '*'
     used.add(key)
-    return filled(pattern, key, params[key])
-  })
+    if (optional !== undefined && params[key] === undefined) out = out.replace(/\/$/, '')
+    else out += filled(pattern, key, params[key])
+  }
   for (const key of Object.keys(params)) {
     if (!used.has(key)) configError(`params.${key} is not a parameter of ${JSON.stringify(pattern)}`)
   }
-  return query === -1 ? out : out + pattern.slice(query)
+  return out + pattern.slice(last)
 }

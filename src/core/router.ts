@@ -3,7 +3,8 @@ import type { AnyStep } from './chain.js'
 import { configError } from '../errors.js'
 import type { Params } from './params.js'
 import type { MatchedRequest } from '../http/route-request.js'
-import type { AddRoute, AddUse, AddWebSocket, RouterTypes, routerTypes } from './route-types.js'
+import type { AllMethods, Prefixed } from './route-map.js'
+import type { AddRoute, AddUse, AddWebSocket, RouterTypes, routerTypes, Typed, WithRoutes } from './route-types.js'
 import { upgradeStep, WS_METHOD } from './upgrade.js'
 
 /** An HTTP method name, upper case. Any method `node:http` parses is accepted. */
@@ -34,8 +35,12 @@ export interface RouterTyping<Ctx extends object, Prefix extends string> extends
   readonly useWith: (req: MatchedRequest<Params<Prefix>> & Ctx) => void
   readonly mountedWith: (params: Params<Prefix>, ctx: Ctx) => void
   readonly added: {}
+  readonly routes: {}
   readonly widened: Router<Ctx & this['added'], Prefix>
 }
+
+/** The routes in a router's type, or none when `R` is not a router (a `mount()` builder that returns nothing). */
+export type RoutesOf<R> = R extends { readonly [routerTypes]?: { readonly routes: infer Routes } } ? Routes : {}
 
 /** The key under which a router exposes its state to the app that mounts it. */
 export const routerState: unique symbol = Symbol('routechain.router')
@@ -95,7 +100,7 @@ function checkPrefix(prefix: string): string {
  */
 export class Router<Ctx extends object = {}, Prefix extends string = ''> {
   readonly #state: RouterState = { uses: [], routes: [], mounts: [], frozen: false, isApp: false }
-  /** Type-level only: the context and mount prefix the route methods type requests with. */
+  /** Type-level only: the context and mount prefix the route methods type requests with, and the routes. */
   declare readonly [routerTypes]?: RouterTyping<Ctx, Prefix>
 
   /** The router's routes, steps and mounts, read by the app that serves it; the key is not exported, so steps cannot reach it. */
@@ -105,16 +110,19 @@ export class Router<Ctx extends object = {}, Prefix extends string = ''> {
 
   /**
    * Mounts a new router under a prefix and lets `build` fill it; its routes see the prefix's params typed.
+   * When `build` returns the router it filled (as an arrow function chaining its routes does), the routes
+   * join this router's type, under the prefix, for the typed client.
    * @example app.mount('/users/:userId', (users) => users.get('/posts/:postId', (req) => req.params.userId))
    */
-  mount<P extends string>(prefix: P, build: (router: Router<Ctx, `${Prefix}${P}`>) => void): this
+  mount<P extends string, Built = void>(prefix: P, build: (router: Router<Ctx, `${Prefix}${P}`>) => Built): WithRoutes<this, Prefixed<RoutesOf<Built>, P>>
   // TypeScript 7 reports only the last overload when none fits: this one says which params or context are missing
   /**
    * Mounts a router under a prefix (which may hold params). A router may be mounted in several places; one
-   * that declares prefix params or context fits only where the mount provides them.
+   * that declares prefix params or context fits only where the mount provides them. Returns this router with
+   * the mounted one's routes in its type, under the prefix, for the typed client.
    */
-  mount<P extends string>(prefix: P, router: Mountable<Params<`${Prefix}${P}`>, Ctx>): this
-  mount(prefix: string, target: Mountable<never, never> | ((router: never) => void)): this {
+  mount<P extends string, Sub extends Typed>(prefix: P, router: Sub & Mountable<Params<`${Prefix}${P}`>, Ctx>): WithRoutes<this, Prefixed<RoutesOf<Sub>, P>>
+  mount(prefix: string, target: Mountable<never, never> | ((router: never) => unknown)): unknown {
     this.#mutable('mount()')
     const normalised = checkPrefix(prefix)
     let child: { readonly [routerState]: RouterState }
@@ -197,23 +205,23 @@ export interface Router<Ctx extends object = {}, Prefix extends string = ''> {
    */
   use: AddUse<this>
   /** Adds a GET route (which also answers HEAD, without a body, unless a HEAD route is given). */
-  get: AddRoute<this, []>
+  get: AddRoute<this, [], 'GET'>
   /** Adds a POST route. */
-  post: AddRoute<this, []>
+  post: AddRoute<this, [], 'POST'>
   /** Adds a PUT route. */
-  put: AddRoute<this, []>
+  put: AddRoute<this, [], 'PUT'>
   /** Adds a PATCH route. */
-  patch: AddRoute<this, []>
+  patch: AddRoute<this, [], 'PATCH'>
   /** Adds a DELETE route. */
-  delete: AddRoute<this, []>
+  delete: AddRoute<this, [], 'DELETE'>
   /** Adds a HEAD route. */
-  head: AddRoute<this, []>
+  head: AddRoute<this, [], 'HEAD'>
   /** Adds an OPTIONS route. */
-  options: AddRoute<this, []>
+  options: AddRoute<this, [], 'OPTIONS'>
   /** Adds a route for every method. */
-  all: AddRoute<this, []>
-  /** Adds a route for one method or several. */
-  route: AddRoute<this, [method: Method | readonly Method[]]>
+  all: AddRoute<this, [], AllMethods>
+  /** Adds a route for one method or several; it stays out of the router's type, so the typed client does not see it. */
+  route: AddRoute<this, [method: Method | readonly Method[]], never>
   /**
    * Adds a WebSocket route: every step (the app's and routers' `use` steps too) runs on the upgrade request; one
    * that answers refuses the upgrade with that HTTP response, and a session the chain changed is saved in the

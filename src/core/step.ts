@@ -17,10 +17,11 @@ type StepRequest<Req, Adds extends object> = {} extends Adds ? Req : Req & Parti
 /**
  * A step in a chain: called as `step(req, next)`, it returns a response, `undefined` to let the chain go on,
  * or a promise of either. `Adds` names what the step puts on the request for the steps after it;
- * declare it with {@link defineStep}.
+ * declare it with {@link defineStep}. `Answer` is what it returns: a route's last step's answer is what the
+ * typed client's `json()` resolves to.
  */
-export interface Step<Req = RouteRequest, Adds extends object = {}> {
-  (req: StepRequest<Req, Adds>, next: Next): unknown
+export interface Step<Req = RouteRequest, Adds extends object = {}, Answer = unknown> {
+  (req: StepRequest<Req, Adds>, next: Next): Answer
   /** Type-level only: what this step adds to the request. Never present at run time. */
   readonly [adds]?: Adds
 }

@@ -79,11 +79,17 @@ function initStatus(init: ReplyInit | undefined, fallback: number): number {
   return status
 }
 
+/** The type-only key under which a JSON reply carries the type of its data, for the typed client. */
+export declare const jsonData: unique symbol
+
+/** A reply made by {@link json}: its data's type goes with it, so the typed client's `json()` resolves to it. */
+export type JsonReply<T> = Reply & { readonly [jsonData]?: T }
+
 /**
  * A JSON reply.
  * @example return json({ id: req.params.id }, { status: 201 })
  */
-export function json(data: unknown, init?: ReplyInit): Reply {
+export function json<T>(data: T, init?: ReplyInit): JsonReply<T> {
   return new Reply(JSON.stringify(data) ?? 'null', initStatus(init, 200), initHeaders(init, JSON_TYPE))
 }
 

@@ -1,6 +1,8 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { withMeta } from '../core/step-meta.js'
+import type { declaredResponses } from '../core/route-map.js'
 import type { Step } from '../core/step.js'
+import type { RouteRequest } from '../http/route-request.js'
 import { configError } from '../errors.js'
 
 /** One documented response: a schema of its body, or a description with an optional schema and media type. */
@@ -19,6 +21,11 @@ export interface RouteDescription {
   readonly responses?: { readonly [status: string]: ResponseDescription }
 }
 
+/** What a describe step adds: nothing to read, only its responses under a type-only key, for the typed client. */
+export interface DescribeAdds<D extends RouteDescription> {
+  readonly [declaredResponses]?: D['responses'] extends object ? D['responses'] : {}
+}
+
 /** The `kind` of the metadata a describe step carries. */
 export const DESCRIBE_KIND = 'routechain.describe'
 
@@ -32,7 +39,7 @@ const FIELDS = new Set(['summary', 'description', 'tags', 'operationId', 'deprec
  * @example
  * posts.get('/:id', describe({ summary: 'Read a post', tags: ['posts'], responses: { 200: Post } }), getPost)
  */
-export function describe(description: RouteDescription): Step {
+export function describe<const D extends RouteDescription>(description: D): Step<RouteRequest, DescribeAdds<D>> {
   if (description === null || typeof description !== 'object') configError('describe() takes { summary?, description?, tags?, operationId?, deprecated?, responses? }')
   for (const key of Object.keys(description)) {
     if (!FIELDS.has(key)) configError(`describe() has no field "${key}": the fields are ${[...FIELDS].join(', ')}`)

@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { withMeta } from '../core/step-meta.js'
+import type { validInput } from '../core/route-map.js'
 import type { Step } from '../core/step.js'
 import { configError } from '../errors.js'
 import type { RouteRequest } from '../http/route-request.js'
@@ -14,6 +15,17 @@ export type ValidationSchemas = { readonly [P in ValidationPart]?: StandardSchem
 /** What {@link validate} puts on `req.valid`: each validated part's output, after transforms and defaults. */
 export type Validated<S extends ValidationSchemas> = {
   -readonly [P in keyof S]: S[P] extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S[P]> : never
+}
+
+/** What each schema takes: the input types the typed client sends. */
+export type ValidationInputs<S extends ValidationSchemas> = {
+  -readonly [P in keyof S]: S[P] extends StandardSchemaV1 ? StandardSchemaV1.InferInput<S[P]> : never
+}
+
+/** What a validate step adds: `valid`, and its schemas' inputs under a type-only key. */
+export interface ValidateAdds<S extends ValidationSchemas> {
+  valid: Validated<S>
+  readonly [validInput]?: ValidationInputs<S>
 }
 
 /** Options for {@link validate}. */
@@ -70,7 +82,7 @@ export function validate<S extends ValidationSchemas>(
   schemas: S & { readonly [K in Exclude<keyof S, ValidationPart>]: never }, options: ValidateOptions = {},
   // NoInfer: the step's type comes from the schemas alone, never from where it is used, so a route infers
   // what it adds even when the step after it is a declared function
-): NoInfer<Step<RouteRequest, { valid: Validated<S> }>> {
+): NoInfer<Step<RouteRequest, ValidateAdds<S>>> {
   const parts = checkSchemas(schemas)
   const body = schemas.body
   const { onInvalid } = options
@@ -112,5 +124,5 @@ export function validate<S extends ValidationSchemas>(
     const read = bodyInput(req)
     return pending === undefined ? read.then(checkBody) : Promise.all([read, ...pending]).then(([input]) => checkBody(input))
   }
-  return withMeta(step, { kind: VALIDATE_KIND, data: { schemas } satisfies ValidateMeta, runs: true }) as unknown as NoInfer<Step<RouteRequest, { valid: Validated<S> }>>
+  return withMeta(step, { kind: VALIDATE_KIND, data: { schemas } satisfies ValidateMeta, runs: true }) as unknown as NoInfer<Step<RouteRequest, ValidateAdds<S>>>
 }

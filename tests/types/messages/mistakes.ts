@@ -3,6 +3,7 @@
 import * as z from 'zod'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createApp, defineStep, Router, validate, type RouteRequest } from '../../../src/index.js'
+import { createClient } from '../../../src/client/index.js'
 
 interface User { name: string }
 const authenticate = defineStep<{ user: User }>('authenticate', (req) => { req.user = { name: 'alice' } })
@@ -41,3 +42,12 @@ app.post('/wrong', validate({ body: z.object({ title: z.number() }) }), needsBod
 const expressStyle = (_req: IncomingMessage, _res: ServerResponse, next: () => void): void => next()
 // error: Target signature provides too few arguments
 app.use(expressStyle)
+
+const typed = createApp().get('/health', () => 'ok').mount('/post', new Router().get('/:id', (req) => ({ id: req.params.id })))
+const api = createClient<typeof typed>()
+// error: GET /nope is not a route of this app
+void api.get('/nope')
+// error: POST /health is not a route of this app
+void api.post('/health')
+// error: Property 'params' is missing
+void api.get('/post/:id', {})
