@@ -24,41 +24,38 @@ const Slug = z.object({ post: z.string().regex(/^[a-z0-9-]+$/) })
 const shown = (post: ApiPost) => ({ slug: post.slug, title: post.title, body: post.body, editor: post.editor ?? null })
 
 /**
- * Adds the API to the blog: `posts` is the blog's own map, `currentUser` reads the login session, `saved`
- * hears of each change. The document covers every route of `app`, the HTML pages included.
+ * The blog's API, to mount at `/api`: `posts` is the blog's own map, `currentUser` reads the login session,
+ * `saved` hears of each change. The document covers every route of `app`, the HTML pages included. The routes
+ * are chained, so the router's type holds them: `createClient<Blog>()` (app.ts) calls them typed.
  */
-export function mountApi(
+export function blogApi(
   app: App, posts: Map<string, ApiPost>, currentUser: (req: RouteRequest) => Promise<string | undefined>, saved: (post: ApiPost) => void,
-): void {
-  const api = new Router()
-  api.get('/posts', describe({ summary: 'List the posts', tags: ['posts'], responses: { 200: z.array(PostOut) } }),
-    function listPostsJson() { return [...posts.values()].map(shown) })
-
-  api.get('/posts/:post', describe({ summary: 'Read a post', tags: ['posts'], responses: { 200: PostOut, 404: { description: 'No such post' } } }),
-    validate({ params: Slug }),
-    function readPostJson(req) {
-      const post = posts.get(req.valid.params.post)
-      if (post === undefined) throw new HttpError(404, `there is no post "${req.valid.params.post}"`)
-      return shown(post)
+) {
+  return new Router()
+    .get('/posts', describe({ summary: 'List the posts', tags: ['posts'], responses: { 200: z.array(PostOut) } }),
+      function listPostsJson() { return [...posts.values()].map(shown) })
+    .get('/posts/:post', describe({ summary: 'Read a post', tags: ['posts'], responses: { 200: PostOut, 404: { description: 'No such post' } } }),
+      validate({ params: Slug }),
+      function readPostJson(req) {
+        const post = posts.get(req.valid.params.post)
+        if (post === undefined) throw new HttpError(404, `there is no post "${req.valid.params.post}"`)
+        return shown(post)
+      })
+    .patch('/posts/:post', describe({ summary: 'Change a post', tags: ['posts'], responses: { 200: PostOut, 401: { description: 'Not logged in' } } }),
+      validate({ params: Slug, body: PostChange }),
+      async function changePostJson(req) {
+        const user = await currentUser(req)
+        if (user === undefined) throw new HttpError(401, 'log in first')
+        const post = posts.get(req.valid.params.post)
+        if (post === undefined) throw new HttpError(404, `there is no post "${req.valid.params.post}"`)
+        const { title, body } = req.valid.body
+        if (title !== undefined) post.title = title
+        if (body !== undefined) post.body = body
+        post.editor = user
+        saved(post)
+        return shown(post)
+      })
+    .get('/openapi.json', function openapiDocument() {
+      return openapi(app, { info: { title: 'routechain blog', version: '1.0.0', description: 'The blog example: HTML pages and a JSON API.' } })
     })
-
-  api.patch('/posts/:post', describe({ summary: 'Change a post', tags: ['posts'], responses: { 200: PostOut, 401: { description: 'Not logged in' } } }),
-    validate({ params: Slug, body: PostChange }),
-    async function changePostJson(req) {
-      const user = await currentUser(req)
-      if (user === undefined) throw new HttpError(401, 'log in first')
-      const post = posts.get(req.valid.params.post)
-      if (post === undefined) throw new HttpError(404, `there is no post "${req.valid.params.post}"`)
-      const { title, body } = req.valid.body
-      if (title !== undefined) post.title = title
-      if (body !== undefined) post.body = body
-      post.editor = user
-      saved(post)
-      return shown(post)
-    })
-
-  api.get('/openapi.json', function openapiDocument() {
-    return openapi(app, { info: { title: 'routechain blog', version: '1.0.0', description: 'The blog example: HTML pages and a JSON API.' } })
-  })
-  app.mount('/api', api)
 }

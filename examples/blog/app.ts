@@ -16,7 +16,7 @@ import {
   createApp, defineStep, EncryptedCookieStorage, html, ready, redirect, Router,
   type AppOptions, type CookieOptions, type FormFields, type KeyInput, type Reply, type RouteRequest, type SessionStorage,
 } from '../../src/index.js'
-import { mountApi } from './api.js'
+import { blogApi } from './api.js'
 import { LiveUpdates, liveScript } from './live.js'
 
 /** Options for {@link buildBlog}: the app's options, less `session`, plus where sessions live. */
@@ -248,9 +248,12 @@ export function buildBlog(options: BlogOptions) {
   app.get('/static/live.js', liveScript)
 
   app.mount('/posts', postRouter)
-  mountApi(app, posts, currentUser, (post) => live.publish(post))
-  return app
+  // kept, not only called: what mount() returns has the API's routes in its type, for createClient<Blog>()
+  return app.mount('/api', blogApi(app, posts, currentUser, (post) => live.publish(post)))
 }
+
+/** The blog app's type: `createClient<Blog>()` calls its JSON API typed. */
+export type Blog = ReturnType<typeof buildBlog>
 
 function editPage(user: string, post: Post, error?: string, status = 200): Reply {
   const slug = encodeURIComponent(post.slug)

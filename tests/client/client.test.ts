@@ -29,7 +29,7 @@ requests('get with a baseUrl, query fields and headers over the client\'s', asyn
   await client.close()
 })
 
-requests('params fill a route pattern: each :name encoded, * with its slashes, :: a colon, the query kept', async () => {
+requests('params fill a route pattern: each :name encoded, * with its slashes, :: a colon, :name? optional, the query kept', async () => {
   const client = createClient({ baseUrl: server.url })
   const one = await (await client.get('/echo/:id', { params: { id: 'a b/c' } })).json<Echo>()
   assert.is(one.path, '/echo/a%20b%2Fc')
@@ -40,6 +40,12 @@ requests('params fill a route pattern: each :name encoded, * with its slashes, :
   assert.is(many.method, 'PUT')
   assert.is(many.path, '/echo/7-two/t:x')
   assert.equal(many.query, { k: 'v' })
+  // an optional :name? may be given, or left out with its segment; a ? anywhere else starts the query
+  assert.is((await (await client.get('/echo/:id?/x', { params: { id: 5 } })).json<Echo>()).path, '/echo/5/x')
+  assert.is((await (await client.get('/echo/:id?', { params: {} })).json<Echo>()).path, '/echo')
+  const optionalThenQuery = await (await client.get('/echo/:id??k=v', { params: { id: 'a' } })).json<Echo>()
+  assert.is(optionalThenQuery.path, '/echo/a')
+  assert.equal(optionalThenQuery.query, { k: 'v' })
   await client.close()
 })
 
