@@ -112,9 +112,19 @@ export async function runFailover(plan: FailoverPlan): Promise<FailoverReport> {
 
     let lost = 0
     let next = 0
+    // a read-back refused with a 503 is asked again (ten times at most, 200 ms apart): lost means the session
+    // did not come back, not that Redis was busy when asked
+    const readBack = async (cookie: string): Promise<Response> => {
+      for (let attempt = 1; ; attempt++) {
+        const response = await app.request('/me', { headers: { cookie } })
+        if (response.status !== 503 || attempt === 10) return response
+        await response.text()
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+    }
     const check = async (): Promise<void> => {
       for (let login = logins[next++]; login !== undefined; login = logins[next++]) {
-        const response = await app.request('/me', { headers: { cookie: login.cookie } })
+        const response = await readBack(login.cookie)
         if (response.status !== 200 || (await response.text()) !== login.user) lost++
       }
     }

@@ -19,7 +19,9 @@ export interface RedisSetup {
   /**
    * Waits until a replica has been promoted in place of the killed master, then joins a fresh node as the new
    * master's replica, as an operator replaces a dead node: what writes that wait for every replica need again.
-   * Resolves once it has synced.
+   * Resolves once it has synced. Behind Sentinel the fresh node then follows whichever master the sentinels
+   * name, until stop(), as an operator's tooling would: sentinels learn of replicas only from a master, so one
+   * joined to a master that a later failover demoted would otherwise stay behind it.
    */
   replaceKilled(killed: number): Promise<void>
   /** Closes the clients and stops every process. */
@@ -75,6 +77,22 @@ async function sentinelSetup(): Promise<RedisSetup> {
   const set = await startRedisSentinel()
   const closers: (() => unknown)[] = []
   const added: RedisServer[] = []
+  let stopping = false
+  let following: Promise<void> | undefined
+  // points the replacement at the master the sentinels name, every 200 ms until stop()
+  const follow = async (admin: ReturnType<typeof createClient>): Promise<void> => {
+    try {
+      while (!stopping) {
+        const master = await set.master().catch(() => undefined)
+        const info = String(await admin.sendCommand(['INFO', 'replication']).catch(() => ''))
+        const linkedTo = Number(/master_port:(\d+)/.exec(info)?.[1])
+        if (master !== undefined && linkedTo !== master) await admin.sendCommand(['REPLICAOF', '127.0.0.1', String(master)]).catch(() => {})
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+    } finally {
+      admin.destroy()
+    }
+  }
   return {
     async client(kind) {
       if (kind === 'node-redis') {
@@ -108,11 +126,15 @@ async function sentinelSetup(): Promise<RedisSetup> {
           if (Date.now() > deadline) throw new Error('the replacement replica did not sync within 20 s of the kill')
           await new Promise((resolve) => setTimeout(resolve, 50))
         }
-      } finally {
+      } catch (error) {
         admin.destroy()
+        throw error
       }
+      following = follow(admin)
     },
     async stop() {
+      stopping = true
+      await following
       for (const close of closers.splice(0)) await close()
       await set.stop()
       await Promise.all(added.splice(0).map((server) => server.stop()))

@@ -53,7 +53,10 @@ function sentinelArgs(dir: string, port: number, masterPort: number): string[] {
     `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, 'daemonize no', 'loglevel warning',
     'sentinel resolve-hostnames no',
     `sentinel monitor ${NAME} 127.0.0.1 ${masterPort} 2`,
-    `sentinel down-after-milliseconds ${NAME} 1000`,
+    // 2 s, not 1: after a switch a sentinel first reaches the new master only once the dead one's 1 s reconnect
+    // throttle has passed, and it still holds the others' votes that the old master was down; with 1 s, a
+    // little CPU delay made it call the new master down too and start a second, needless failover
+    `sentinel down-after-milliseconds ${NAME} 2000`,
     `sentinel failover-timeout ${NAME} 5000`,
     '',
   ].join('\n'))
@@ -86,7 +89,7 @@ async function seesAll(port: number): Promise<boolean> {
 }
 
 /**
- * Starts a master, two replicas and three sentinels (quorum 2, a master down after 1 s, failover timeout 5 s),
+ * Starts a master, two replicas and three sentinels (quorum 2, a master down after 2 s, failover timeout 5 s),
  * and waits (≤ 20 s) until every sentinel sees the master, both replicas and the other two sentinels.
  */
 export async function startRedisSentinel(): Promise<RedisSentinel> {
