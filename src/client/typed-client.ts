@@ -13,7 +13,7 @@ import type { QueryFields, RequestBody } from './request.js'
 import type { ClientResponse } from './response.js'
 
 /** The routes in an app's (or a router's) type. */
-export type AppRoutes<App> = App extends { readonly [routerTypes]?: { readonly routes: infer Routes } } ? Routes : never
+export type AppRoutes<App> = App extends { readonly [routerTypes]?: { readonly routes: infer Routes } } ? Flat<Routes> : never
 
 /** The methods the typed client has a verb for. */
 export type ClientMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
@@ -29,8 +29,6 @@ export type RoutePaths<Routes, M extends ClientMethod> = {
 type SpecOf<Routes, M extends ClientMethod, P extends string> =
   `${M} ${P}` extends keyof Routes ? Routes[`${M} ${P}`] : Routes[`GET ${P}` & keyof Routes]
 
-type AddsOf<Spec> = Spec extends RouteSpec<infer Adds, unknown> ? Adds : {}
-type AnswerOf<Spec> = Spec extends RouteSpec<unknown, infer Answer> ? Answer : unknown
 
 // a key a step declared under, read only when it is there (an optional key would match any object)
 type Declared<Adds, Key extends PropertyKey> = Key extends keyof Adds ? NonNullable<Adds[Key]> : never
@@ -85,17 +83,11 @@ export type ValidationProblem = ProblemDocument & { readonly errors: readonly Va
 export type TypedResponse<Status extends number, Ok extends boolean, Body> =
   { readonly status: Status; readonly ok: Ok; json(): Promise<Body> } & ClientResponse
 
-type SuccessBody<Spec> =
-  [DataOf<Awaited<AnswerOf<Spec>>>] extends [never]
-    ? ([DeclaredStatus<Responses<AddsOf<Spec>>> & SuccessStatus] extends [never] ? unknown
-        : SchemaOutput<EntryFor<Responses<AddsOf<Spec>>, SuccessStatus>>)
-    : unknown extends AnswerOf<Spec> ? SchemaOutput<EntryFor<Responses<AddsOf<Spec>>, SuccessStatus>>
-      : JsonOf<DataOf<Awaited<AnswerOf<Spec>>>>
-
+// the 2xx schema describe({ responses }) declares, for a route whose answer is not JSON data
+type DeclaredSuccessBody<R> = [DeclaredStatus<R> & SuccessStatus] extends [never] ? unknown : SchemaOutput<EntryFor<R, SuccessStatus>>
+type SuccessBody<R, Answer, Data = DataOf<Awaited<Answer>>> =
+  unknown extends Answer ? DeclaredSuccessBody<R> : [Data] extends [never] ? DeclaredSuccessBody<R> : JsonOf<Data>
 type SuccessStatusOf<R> = [DeclaredStatus<R> & SuccessStatus] extends [never] ? SuccessStatus : DeclaredStatus<R> & SuccessStatus
-type DeclaredErrors<R> = Exclude<DeclaredStatus<R>, SuccessStatus>
-// a validating route answers 400 with a problem document unless it declares its own 400
-type ValidationStatus<Adds> = [Inputs<Adds>] extends [never] ? never : Exclude<400, DeclaredStatus<Responses<Adds>>>
 
 /**
  * What a route's call resolves to: a union on `status` and `ok`. `ok` narrows to the success body, typed
@@ -104,10 +96,20 @@ type ValidationStatus<Adds> = [Inputs<Adds>] extends [never] ? never : Exclude<4
  * other status to `unknown`.
  */
 export type RouteResponse<Spec> =
-  | TypedResponse<SuccessStatusOf<Responses<AddsOf<Spec>>>, true, SuccessBody<Spec>>
-  | { [S in DeclaredErrors<Responses<AddsOf<Spec>>>]: TypedResponse<S, false, SchemaOutput<EntryFor<Responses<AddsOf<Spec>>, S>>> }[DeclaredErrors<Responses<AddsOf<Spec>>>]
-  | TypedResponse<ValidationStatus<AddsOf<Spec>>, false, ValidationProblem>
-  | TypedResponse<Exclude<UnsuccessfulStatus, DeclaredStatus<Responses<AddsOf<Spec>>> | ValidationStatus<AddsOf<Spec>>>, false, unknown>
+  Spec extends RouteSpec<infer Adds, infer Answer> ? ResponseUnion<Responses<Adds>, [Inputs<Adds>] extends [never] ? false : true, Answer> : never
+
+// each part computed once, as a defaulted parameter: R the declared responses, Errors the declared statuses
+// that are not 2xx, Problem 400 when the route validates and declares no 400 of its own
+type ResponseUnion<
+  R, Validates extends boolean, Answer,
+  Declared extends number = DeclaredStatus<R>,
+  Errors extends number = Exclude<Declared, SuccessStatus>,
+  Problem extends number = Validates extends true ? Exclude<400, Declared> : never,
+> =
+  | TypedResponse<SuccessStatusOf<R>, true, SuccessBody<R, Answer>>
+  | { [S in Errors]: TypedResponse<S, false, SchemaOutput<EntryFor<R, S>>> }[Errors]
+  | ([Problem] extends [never] ? never : TypedResponse<Problem, false, ValidationProblem>)
+  | TypedResponse<Exclude<UnsuccessfulStatus, Declared | Problem>, false, unknown>
 
 type ParamValues<P extends string> = { readonly [K in keyof Params<P>]: Params<P>[K] | number }
 // required when the pattern has a param that is not optional
@@ -120,9 +122,12 @@ type BodyPart<I> = [I] extends [{ readonly body: infer B }]
   ? ({} extends B ? { json?: B } : { json: B }) & { form?: never; body?: never }
   : { json?: unknown; form?: QueryFields | URLSearchParams; body?: RequestBody }
 
+type BaseOptions = Omit<CallOptions, 'params' | 'query' | 'json' | 'form' | 'body'>
+
 /** What a call to route pattern `P` takes: its params, and a query and JSON body its `validate()` schemas accept. */
 export type RouteCallOptions<Spec, P extends string> =
-  Omit<CallOptions, 'params' | 'query' | 'json' | 'form' | 'body'> & ParamsPart<P> & QueryPart<Inputs<AddsOf<Spec>>> & BodyPart<Inputs<AddsOf<Spec>>>
+  Spec extends RouteSpec<infer Adds, unknown> ? OptionsWith<Inputs<Adds>, P> : never
+type OptionsWith<I, P extends string> = BaseOptions & ParamsPart<P> & QueryPart<I> & BodyPart<I>
 
 // the options may be left out when nothing in them is required
 type OptionsArg<O> = {} extends O ? [options?: O] : [options: O]
