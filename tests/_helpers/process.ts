@@ -58,7 +58,6 @@ export async function startServerProcess(
   }
 }
 
-/** Ends a child we started: SIGTERM, then SIGKILL if it has not gone after 2 s. */
 /** How a program run once ended, and what it printed. */
 export interface CommandResult {
   readonly code: number | null
