@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as assert from 'uvu/assert'
-import { runCommand, startServerProcess, type ServerProcess } from './process.js'
+import { startServerProcess, type ServerProcess } from '../../bench/server-process.js'
+import { runCommand } from './process.js'
 
 /** Debian's python3: the python3 first on PATH may not have the modules. */
 export const PYTHON = '/usr/bin/python3'

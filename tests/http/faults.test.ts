@@ -9,7 +9,7 @@ import { createApp, reply } from '../../src/index.js'
 import { rawExchange, recordingLogger, withServer } from '../_helpers/http.js'
 import { throwsConfig } from '../_helpers/assert.js'
 import { deferred, sleep } from '../_helpers/async.js'
-import { startServerProcess } from '../_helpers/process.js'
+import { startServerProcess } from '../../bench/server-process.js'
 
 /** Opens a raw connection to a test server; errors (the server cutting it) are expected and ignored. */
 function open(url: string): Promise<Socket> {

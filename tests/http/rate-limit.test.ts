@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert'
 import { createApp, RedisRateStore, rateLimit, type RateStore } from '../../src/index.js'
 import { throwsConfig } from '../_helpers/assert.js'
 import { recordingLogger, withServer } from '../_helpers/http.js'
-import { startServerProcess } from '../_helpers/process.js'
+import { startServerProcess } from '../../bench/server-process.js'
 import { redisFixture } from '../_helpers/redis.js'
 
 const WORKER = fileURLToPath(new URL('../_helpers/rate-worker.js', import.meta.url))

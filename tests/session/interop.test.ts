@@ -13,7 +13,7 @@ import {
   type SessionStorage,
 } from '../../src/index.js'
 import { Jar, type Answer } from '../_helpers/cookie-jar.js'
-import type { ServerProcess } from '../_helpers/process.js'
+import type { ServerProcess } from '../../bench/server-process.js'
 import { AIOHTTP_APP, startPythonApp } from '../_helpers/python.js'
 import { hasPythonModules, needs } from '../_helpers/services.js'
 import { ALICE, COOKIE, noErrors, setPath, startRoutechain, TRICKY, type RoutechainServer } from './_interop.js'

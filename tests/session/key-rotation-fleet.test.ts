@@ -14,7 +14,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { EncryptedCookieStorage, generateKey, NaClCookieStorage, type SessionStorage } from '../../src/index.js'
 import { Jar, type Answer, type SessionView } from '../_helpers/cookie-jar.js'
-import { startServerProcess, type ServerProcess } from '../_helpers/process.js'
+import { startServerProcess, type ServerProcess } from '../../bench/server-process.js'
 
 const COOKIE = 'session' // the worker's cookie name: the default
 // compiled next to this file's compiled copy: <outDir>/tests/_helpers/cookie-worker.js

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Jar, type Answer } from '../_helpers/cookie-jar.js'
-import { startServerProcess, type ServerProcess } from '../_helpers/process.js'
+import { startServerProcess, type ServerProcess } from '../../bench/server-process.js'
 import { haveRedis, inspectRedis, startRedis } from '../_helpers/redis.js'
 
 const COOKIE = 'session' // the worker's default cookie name: records are `session_<id>`
