@@ -2,7 +2,8 @@
 // routechain twin behind Debian's haproxy, sharing one session store. A user logs in on Python, edits a post on
 // routechain, logs out on routechain and is logged out on Python; with the cookie store both sides then rotate
 // their key mid-session (the new key read, then sealing, then the old one dropped); then one more route moves from Python to routechain by a line in haproxy's map and a
-// reload, under traffic, with no request failed and nobody logged out. Once with EncryptedCookieStorage, once
+// reload, under traffic, with no request failed and nobody logged out; last the login moves, and a session
+// routechain starts loads on Python. Once with EncryptedCookieStorage, once
 // with RedisStorage on a real redis-server.
 import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core'
 import { createClient as createRedisClient } from 'redis'
@@ -49,14 +50,14 @@ async function visit(page: Page, base: string, path: string, side: string, user:
   }
 }
 
-/** Logs in through the login form, which Python serves; the 303 lands on the post list. */
-async function logIn(page: Page, base: string): Promise<void> {
-  await visit(page, base, '/login', 'python', undefined)
+/** Logs in through the login form, which `side` serves (Python until the last move); the 303 lands on the post list. */
+async function logIn(page: Page, base: string, side = 'python'): Promise<void> {
+  await visit(page, base, '/login', side, undefined)
   await page.fill('input[name="username"]', 'alice')
   await page.fill('input[name="password"]', 'wonderland')
   const posted = page.waitForResponse((res) => res.url() === `${base}/login` && res.request().method() === 'POST')
   await Promise.all([page.waitForURL(`${base}/`), page.click('form[action="/login"] button[type="submit"]')])
-  assert.is(servedBy(await posted), 'python')
+  assert.is(servedBy(await posted), side)
   assert.is(await page.locator('#user').innerText(), 'Logged in as alice')
 }
 
@@ -67,6 +68,19 @@ async function logOut(page: Page, base: string): Promise<void> {
   assert.is(servedBy(await posted), 'routechain')
   await page.waitForSelector('header a[href="/login"]')
   assert.is(await page.locator('#user').count(), 0, 'Python still shows the user after logging out on routechain')
+}
+
+/** The session data kept in Redis for the session id `id`, under aiohttp_session's key layout. */
+async function redisSession(url: string, id: string | undefined): Promise<unknown> {
+  const client = createRedisClient({ url })
+  await client.connect()
+  try {
+    const record = await client.get(`${COOKIE_NAME}_${id}`)
+    assert.ok(record !== null, `no ${COOKIE_NAME}_${id} record in Redis`)
+    return (JSON.parse(record) as { session: unknown }).session
+  } finally {
+    await client.close()
+  }
 }
 
 /**
@@ -114,17 +128,7 @@ async function migrate(store: SessionStore): Promise<void> {
     await logIn(page, base)
     const cookie = await sessionCookie(context, base)
     assert.ok(cookie !== undefined, `no ${COOKIE_NAME} cookie after logging in on Python`)
-    if (stack.redis !== undefined) {
-      const client = createRedisClient({ url: stack.redis.url })
-      await client.connect()
-      try {
-        const record = await client.get(`${COOKIE_NAME}_${cookie}`)
-        assert.ok(record !== null, `Python kept no ${COOKIE_NAME}_<id> record in Redis`)
-        assert.equal(JSON.parse(record).session, { user: 'alice' })
-      } finally {
-        await client.close()
-      }
-    }
+    if (stack.redis !== undefined) assert.equal(await redisSession(stack.redis.url, cookie), { user: 'alice' })
 
     // edit a post on routechain: its requireLogin step reads Python's session
     await visit(page, base, '/posts/some-post/edit', 'routechain', 'alice')
@@ -186,6 +190,13 @@ async function migrate(store: SessionStore): Promise<void> {
     assert.ok(stack.routes().includes(MOVED_ROUTE))
     await visit(page, base, '/posts/some-post', 'routechain', 'alice')
     assert.is(await page.locator('#title').innerText(), 'Edited on routechain')
+
+    // the login moves too: a session routechain starts loads on Python
+    await logOut(page, base)
+    await stack.moveToNode('^/login$')
+    await logIn(page, base, 'routechain')
+    await visit(page, base, '/', 'python', 'alice')
+    if (stack.redis !== undefined) assert.equal(await redisSession(stack.redis.url, await sessionCookie(context, base)), { user: 'alice' })
 
     assert.equal(lines.filter((line) => line.startsWith('error')), [], 'routechain logged errors')
     assert.not.match(stack.pythonLog(), 'Traceback', `the Python side failed:\n${stack.pythonLog()}`)
