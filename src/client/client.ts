@@ -3,6 +3,7 @@ import { compose, type AnyStep, type Chain } from '../core/chain.js'
 import { configError } from '../errors.js'
 import { HttpStatusError } from './errors.js'
 import { NEXT_LIMIT, type ClientMiddleware } from './middleware.js'
+import type { CallOptions, RequestInit } from './call-options.js'
 import { buildRequest, checkCount, checkMs, mergeHeaders, type ClientDefaults, type ClientRequest, type RequestOptions } from './request.js'
 import { ClientResponse } from './response.js'
 import { send } from './transport.js'
@@ -28,22 +29,6 @@ export interface ClientOptions {
   maxRedirects?: number
   /** The undici dispatcher to send through. @default an `Agent` (a keep-alive pool) of this client's own */
   dispatcher?: Dispatcher
-}
-
-/** Per-request options: those of a call, plus the middlewares and the method and URL for `request()`. */
-export interface CallOptions extends RequestOptions {
-  /**
-   * Middlewares for this request alone. They replace the client's (aiohttp's rule, so a middleware can call
-   * the same client without recursing); `[]` runs none. All of them: a client-level `blockPrivateAddresses()`
-   * guard too, so pass it along (`{ middlewares: [guard] }`) when it should still apply.
-   */
-  middlewares?: readonly ClientMiddleware[]
-}
-
-/** What {@link Client.request} takes: a method and URL with the request's options. */
-export interface RequestInit extends RequestOptions {
-  method: string
-  url: string | URL
 }
 
 /** A chain compiled for a list of middlewares, and the list it was compiled for. */

@@ -1,5 +1,6 @@
 // routechain/client: an HTTP client on undici whose middlewares are chains, as routes are on the server.
-export { Client, createClient, type CallOptions, type ClientOptions, type RequestInit } from './client.js'
+export { Client, createClient, type ClientOptions } from './client.js'
+export type { CallOptions, RequestInit } from './call-options.js'
 export type { ClientMiddleware, ClientNext } from './middleware.js'
 export type { ClientRequest, QueryFields, RequestBody, RequestOptions } from './request.js'
 export type { PathParams } from './path-params.js'
