@@ -139,15 +139,16 @@ export async function startMigration(store: SessionStore, logger?: Logger): Prom
       started.push(async () => { await client.close() })
     }
     let python = await startPython(store, postsFile, redis)
-    let node = await startNode(storageFor(store, redisClient), postsFile, logger)
+    let node: Side | undefined
     // the current pair, stopped at the end whichever pair that is by then
-    started.push(async () => { await node.stop(); await python.stop() })
+    started.push(async () => { await node?.stop(); await python.stop() })
+    node = await startNode(storageFor(store, redisClient), postsFile, logger)
     const routes = [...FIRST_ROUTES]
     let mapFile = ''
     const balancer = await startHaproxyWith((port, folder) => {
       mapFile = join(folder, 'routes.map')
       writeFileSync(mapFile, mapText(routes))
-      return haproxyConfig(port, mapFile, python, node)
+      return haproxyConfig(port, mapFile, python, node as Side)
     })
     started.push(() => balancer.stop())
     return {
@@ -167,12 +168,15 @@ export async function startMigration(store: SessionStore, logger?: Logger): Prom
         if (store.kind !== 'cookie') throw new TypeError('rotateKeys() is for the cookie store; Redis sessions have no key')
         const next = { kind: 'cookie', keys } as const
         const newPython = await startPython(next, postsFile, redis)
-        const newNode = await startNode(storageFor(next, undefined), postsFile, logger)
+        const newNode = await startNode(storageFor(next, undefined), postsFile, logger).catch(async (error: unknown) => {
+          await newPython.stop()
+          throw error
+        })
         const [oldPython, oldNode] = [python, node]
         ;[python, node] = [newPython, newNode]
         // reload() is over once the old worker, which sends to the old pair, has gone
         await balancer.reload(haproxyConfig(balancer.port, mapFile, python, node))
-        await oldNode.stop()
+        await oldNode?.stop()
         await oldPython.stop()
       },
       stop,
