@@ -1,15 +1,14 @@
 // Live updates in the blog (#15), in Debian's chromium through playwright-core: a logged-in reader's page opens
 // a WebSocket carrying the session cookie and shows an edit made elsewhere as it is saved; a visitor's socket
 // is refused (requireLogin's redirect answers the upgrade). Under CI=true a missing chromium fails the test.
-import { chromium, type Browser, type BrowserContext } from 'playwright-core'
+import { type Browser, type BrowserContext } from 'playwright-core'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { buildBlog } from '../../examples/blog/app.js'
 import { generateKey } from '../../src/index.js'
 import { recordingLogger, serve, type TestServer } from '../_helpers/http.js'
-import { hasCommand, needs } from '../_helpers/services.js'
+import { haveChromium, launchChromium } from '../_helpers/browser.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const TIMEOUT = 15_000
 
 async function logIn(context: BrowserContext, base: string): Promise<void> {
@@ -22,16 +21,13 @@ async function logIn(context: BrowserContext, base: string): Promise<void> {
 }
 
 test('examples/blog in chromium: a logged-in page follows edits live over a WebSocket; a visitor is refused', async () => {
-  if (!needs('chromium', hasCommand(CHROMIUM), 'apt-get install chromium')) return
+  if (!haveChromium()) return
   let server: TestServer | undefined
   let browser: Browser | undefined
   try {
     server = await serve(buildBlog({ sessionKey: generateKey(), logger: recordingLogger().logger }))
     const base = server.url
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true, timeout: 30_000,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    })
+    browser = await launchChromium()
 
     const reader = await browser.newContext()
     reader.setDefaultTimeout(TIMEOUT)

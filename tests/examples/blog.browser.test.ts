@@ -1,14 +1,13 @@
 // The blog example in a real browser: Debian's chromium, headless, driven by playwright-core (which brings
 // no browser of its own). Under CI=true a missing chromium fails the test; elsewhere it skips aloud.
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { type Browser, type Page } from 'playwright-core'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { buildBlog } from '../../examples/blog/app.js'
 import { generateKey } from '../../src/index.js'
 import { recordingLogger, serve, type TestServer } from '../_helpers/http.js'
-import { hasCommand, needs } from '../_helpers/services.js'
+import { haveChromium, launchChromium } from '../_helpers/browser.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const ACTION_TIMEOUT = 15_000
 
 /** The path part of the page's URL. */
@@ -17,20 +16,14 @@ function pathOf(page: Page): string {
 }
 
 test('examples/blog in chromium: redirect to login, log in, edit a post, log out', async () => {
-  if (!needs('chromium', hasCommand(CHROMIUM), 'apt-get install chromium')) return
+  if (!haveChromium()) return
 
   const { lines, logger } = recordingLogger()
   let server: TestServer | undefined
   let browser: Browser | undefined
   try {
     server = await serve(buildBlog({ sessionKey: generateKey(), logger }))
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      timeout: 30_000,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-quic'],
-    })
+    browser = await launchChromium()
     const context = await browser.newContext() // a fresh profile: no cookies from anywhere else
     context.setDefaultTimeout(ACTION_TIMEOUT)
     context.setDefaultNavigationTimeout(ACTION_TIMEOUT)

@@ -5,7 +5,7 @@
 // reload, under traffic, with no request failed and nobody logged out; last the login moves, and a session
 // routechain starts loads on Python. Once with EncryptedCookieStorage, once
 // with RedisStorage on a real redis-server.
-import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core'
+import { type Browser, type BrowserContext, type Page, type Response } from 'playwright-core'
 import { createClient as createRedisClient } from 'redis'
 import { request } from 'undici'
 import { suite } from 'uvu'
@@ -15,14 +15,14 @@ import { COOKIE_NAME, startMigration, type MigrationStack, type SessionStore } f
 import { generateKey } from '../../src/index.js'
 import { recordingLogger } from '../_helpers/http.js'
 import { haveRedis } from '../_helpers/redis.js'
-import { hasCommand, hasPythonModules, needs } from '../_helpers/services.js'
+import { hasPythonModules, needs } from '../_helpers/services.js'
+import { haveChromium, launchChromium } from '../_helpers/browser.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const ACTION_TIMEOUT = 15_000
 const MOVED_ROUTE = '^/posts/[^/]+$'
 
 function available(store: SessionStore['kind']): boolean {
-  return needs('chromium', hasCommand(CHROMIUM), 'apt-get install chromium') &&
+  return haveChromium() &&
     needs('haproxy', haveHaproxy(), 'apt-get install haproxy') &&
     needs('Python aiohttp_session', hasPythonModules('aiohttp', 'aiohttp_session', 'cryptography', ...(store === 'redis' ? ['redis'] : [])),
       'apt-get install python3-aiohttp python3-aiohttp-session python3-cryptography python3-redis') &&
@@ -112,13 +112,7 @@ async function migrate(store: SessionStore): Promise<void> {
   try {
     stack = await startMigration(store, logger)
     const base = stack.url
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      timeout: 30_000,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-quic'],
-    })
+    browser = await launchChromium()
     const context = await browser.newContext()
     context.setDefaultTimeout(ACTION_TIMEOUT)
     context.setDefaultNavigationTimeout(ACTION_TIMEOUT)

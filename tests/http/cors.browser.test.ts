@@ -2,14 +2,13 @@
 // API on another (another port): a preflighted PUT is granted, a method the path does not serve is not, a
 // credentialed call carries the API's cookie, and a page of an origin not listed reads nothing.
 import { createServer, type Server } from 'node:http'
-import { chromium, type Browser } from 'playwright-core'
+import { type Browser } from 'playwright-core'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { cors, createApp, type App } from '../../src/index.js'
 import { recordingLogger } from '../_helpers/http.js'
-import { hasCommand, needs } from '../_helpers/services.js'
+import { haveChromium, launchChromium } from '../_helpers/browser.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 
 /** A server that serves one blank page: the origin the page's scripts run in. */
 async function pageServer(): Promise<{ server: Server; origin: string }> {
@@ -29,17 +28,14 @@ function api(pageOrigin: string): App {
 }
 
 test('chromium: cross-origin fetch is granted what cors() allows, and nothing more', async () => {
-  if (!needs('chromium', hasCommand(CHROMIUM), 'apt-get install chromium')) return
+  if (!haveChromium()) return
   const page = await pageServer()
   const stranger = await pageServer()
   const app = api(page.origin)
   let browser: Browser | undefined
   try {
     const server = await app.listen({ port: 0 })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true, timeout: 30_000,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    })
+    browser = await launchChromium()
     const context = await browser.newContext()
     const tab = await context.newPage()
     await tab.goto(page.origin)

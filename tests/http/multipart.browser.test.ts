@@ -3,14 +3,13 @@
 // the page it lands on shows what arrived. A file past the limit lands on a 413, not a truncated upload.
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { chromium, type Browser } from 'playwright-core'
+import { type Browser } from 'playwright-core'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createApp, html, type App } from '../../src/index.js'
 import { recordingLogger } from '../_helpers/http.js'
-import { hasCommand, needs } from '../_helpers/services.js'
+import { haveChromium, launchChromium } from '../_helpers/browser.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const BINARY = Buffer.from(Array.from({ length: 200 * 1024 }, (_, i) => (i * 31) % 256))
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex')
 
@@ -31,15 +30,12 @@ function uploadApp(): App {
 }
 
 test('chromium: a form with a text field and two files arrives whole; an empty file input is not a file', async () => {
-  if (!needs('chromium', hasCommand(CHROMIUM), 'apt-get install chromium')) return
+  if (!haveChromium()) return
   const app = uploadApp()
   let browser: Browser | undefined
   try {
     const server = await app.listen({ port: 0, host: '127.0.0.1' })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true, timeout: 30_000,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    })
+    browser = await launchChromium()
     const page = await browser.newPage()
     await page.goto(server.url)
     await page.fill('input[name=title]', 'Trip — été')
