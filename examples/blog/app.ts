@@ -99,11 +99,16 @@ const PAGE_HEADERS = {
   'referrer-policy': 'same-origin',
 }
 
-function page(user: string | undefined, title: string, content: string, status = 200): Reply {
-  const who = user === undefined
+/** The header's login status: a link to the login form, or who is logged in with a button to log out. */
+export function loginStatus(user: string | undefined): string {
+  return user === undefined
     ? '<a href="/login">Log in</a>'
     : `<span id="user">Logged in as <strong>${escapeHtml(user)}</strong></span>` +
       '<form method="post" action="/logout"><button type="submit">Log out</button></form>'
+}
+
+function page(user: string | undefined, title: string, content: string, status = 200): Reply {
+  const who = loginStatus(user)
   return html(`<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>${escapeHtml(title)} · routechain blog</title><style>${STYLE}</style></head>

@@ -11,7 +11,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { createApp, defineStep, html, ready, redirect, type FormFields, type Logger, type Reply, type RouteRequest, type SessionStorage } from '../../src/index.js'
-import { escapeHtml } from '../blog/app.js'
+import { escapeHtml, loginStatus } from '../blog/app.js'
 
 /** One post, as both sides keep it in the posts file. */
 export interface Post {
@@ -67,11 +67,9 @@ function savePost(file: string, post: Post): void {
 
 const STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}'
 
+// the same header as the blog example's, and as blog.py's page()
 function page(user: string | undefined, title: string, content: string, status = 200): Reply {
-  const who = user === undefined
-    ? '<a href="/login">Log in</a>'
-    : `<span id="user">Logged in as <strong>${escapeHtml(user)}</strong></span>` +
-      '<form method="post" action="/logout"><button type="submit">Log out</button></form>'
+  const who = loginStatus(user)
   return html(`<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>

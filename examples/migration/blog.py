@@ -161,20 +161,21 @@ def routes(posts: Posts) -> web.RouteTableDef:
                     f'<p class="meta">{editor} · <a href="/posts/{post["slug"]}/edit">Edit</a></p>\n'
                     f'<p id="body">{html.escape(post["body"])}</p>\n</article>')
 
-    @table.get("/posts/{post}/edit")
-    @require_login
-    async def edit_form(request: web.Request) -> web.Response:
+    def find_post(request: web.Request) -> dict:
         post = posts.all().get(request.match_info["post"])
         if post is None:
             raise web.HTTPNotFound()
-        return edit_page(await current_user(request), post)
+        return post
+
+    @table.get("/posts/{post}/edit")
+    @require_login
+    async def edit_form(request: web.Request) -> web.Response:
+        return edit_page(await current_user(request), find_post(request))
 
     @table.post("/posts/{post}/edit")
     @require_login
     async def save_post(request: web.Request) -> web.Response:
-        post = posts.all().get(request.match_info["post"])
-        if post is None:
-            raise web.HTTPNotFound()
+        post = find_post(request)
         form = await request.post()
         title = str(form.get("title", "")).strip()
         if not title:
