@@ -1,7 +1,7 @@
 // Live updates in the blog (#15), in Debian's chromium through playwright-core: a logged-in reader's page opens
 // a WebSocket carrying the session cookie and shows an edit made elsewhere as it is saved; a visitor's socket
 // is refused (requireLogin's redirect answers the upgrade). Under CI=true a missing chromium fails the test.
-import { type Browser, type BrowserContext } from 'playwright-core'
+import type { Browser, BrowserContext } from 'playwright-core'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { buildBlog } from '../../examples/blog/app.js'

@@ -1,6 +1,6 @@
 // The blog example in a real browser: Debian's chromium, headless, driven by playwright-core (which brings
 // no browser of its own). Under CI=true a missing chromium fails the test; elsewhere it skips aloud.
-import { type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { buildBlog } from '../../examples/blog/app.js'

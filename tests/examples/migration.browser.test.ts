@@ -5,7 +5,7 @@
 // reload, under traffic, with no request failed and nobody logged out; last the login moves, and a session
 // routechain starts loads on Python. Once with EncryptedCookieStorage, once
 // with RedisStorage on a real redis-server.
-import { type Browser, type BrowserContext, type Page, type Response } from 'playwright-core'
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core'
 import { createClient as createRedisClient } from 'redis'
 import { request } from 'undici'
 import { suite } from 'uvu'

@@ -2,7 +2,7 @@
 // API on another (another port): a preflighted PUT is granted, a method the path does not serve is not, a
 // credentialed call carries the API's cookie, and a page of an origin not listed reads nothing.
 import { createServer, type Server } from 'node:http'
-import { type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { cors, createApp, type App } from '../../src/index.js'

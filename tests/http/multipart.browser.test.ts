@@ -3,7 +3,7 @@
 // the page it lands on shows what arrived. A file past the limit lands on a 413, not a truncated upload.
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createApp, html, type App } from '../../src/index.js'
