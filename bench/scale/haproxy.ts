@@ -32,8 +32,6 @@ export interface Balancer {
   readonly url: string
   /** The master process's PID. */
   readonly pid: number | undefined
-  /** The folder its config is in, where a config may keep its map files. */
-  readonly dir: string
   /** What haproxy printed, its last 4000 characters: for a failure message. */
   output(): string
   /**
@@ -152,5 +150,5 @@ export async function startHaproxyWith(configFor: (port: number, dir: string) =>
     }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  return { port, url: `http://127.0.0.1:${port}`, pid: child.pid, dir, output: () => output, reload, stop }
+  return { port, url: `http://127.0.0.1:${port}`, pid: child.pid, output: () => output, reload, stop }
 }

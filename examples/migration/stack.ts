@@ -44,7 +44,6 @@ export interface MigrationStack {
   readonly balancer: Balancer
   /** The map file: one `pattern node` line per route routechain serves. */
   readonly mapFile: string
-  readonly postsFile: string
   /** The Redis both sides keep sessions in, for the redis store. */
   readonly redis: RedisServer | undefined
   /** The path patterns routechain serves now. */
@@ -155,7 +154,6 @@ export async function startMigration(store: SessionStore, logger?: Logger): Prom
       url: balancer.url,
       balancer,
       mapFile,
-      postsFile,
       redis,
       routes: () => routes,
       pythonLog: () => python.log(),

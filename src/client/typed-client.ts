@@ -29,7 +29,6 @@ export type RoutePaths<Routes, M extends ClientMethod> = {
 type SpecOf<Routes, M extends ClientMethod, P extends string> =
   `${M} ${P}` extends keyof Routes ? Routes[`${M} ${P}`] : Routes[`GET ${P}` & keyof Routes]
 
-
 // a key a step declared under, read only when it is there (an optional key would match any object)
 type Declared<Adds, Key extends PropertyKey> = Key extends keyof Adds ? NonNullable<Adds[Key]> : never
 type Inputs<Adds> = Declared<Adds, typeof validInput>
